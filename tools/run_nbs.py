@@ -1,0 +1,56 @@
+"""Execute notebooks in place so their outputs (tables, plots) are saved for the docs, the way nbdev expects.
+
+Usage: python tools/run_nbs.py [--skip-slow] nbs/00_data.ipynb [...]
+
+Cells marked `#| eval: false` (the Colab install cell) never run. `#| cuda` cells run only when CUDA is available;
+otherwise their previous outputs are kept. `#| slow` cells run unless --skip-slow (then their outputs are kept).
+Stops at the first error, printing the failing cell. Run `nbdev_clean` afterwards.
+"""
+import argparse, os, re, sys, time
+from pathlib import Path
+from execnb.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+
+def directives(cell)->dict:
+    d = {}
+    for line in cell.source.splitlines():
+        m = re.match(r'^#\|\s*([\w-]+):?\s*(.*)$', line)
+        if m: d[m.group(1)] = m.group(2).strip()
+        elif line.strip() and not line.startswith('#'): break
+    return d
+
+def should_run(cell, skip_slow:bool, has_cuda:bool)->bool:
+    d = directives(cell)
+    if d.get('eval','').lower()=='false': return False
+    if 'cuda' in d and not has_cuda: return False
+    if 'slow' in d and skip_slow: return False
+    return True
+
+def run(path:Path, skip_slow=False):
+    import torch
+    has_cuda = torch.cuda.is_available()
+    nb = read_nb(path)
+    os.chdir(path.parent)
+    sh = CaptureShell(path=path.parent)
+    t0 = time.time()
+    for i,cell in enumerate(nb.cells):
+        if cell.cell_type!='code' or not should_run(cell, skip_slow, has_cuda): continue
+        t = time.time()
+        sh.cell(cell)
+        if sh.exc:
+            print(f'{path.name}: cell {i} failed:\n{cell.source}\n', file=sys.stderr)
+            for o in cell.get('outputs', []):
+                if o.get('output_type')=='error': print('\n'.join(o.get('traceback', [])), file=sys.stderr)
+            sys.exit(1)
+        if time.time()-t>20: print(f'  cell {i}: {time.time()-t:.0f}s')
+    write_nb(nb, path)
+    print(f'{path.name}: ran in {time.time()-t0:.0f}s')
+
+if __name__=='__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--skip-slow', action='store_true')
+    p.add_argument('nbs', nargs='+')
+    a = p.parse_args()
+    here = Path.cwd()
+    for n in a.nbs:
+        os.chdir(here); run(Path(n).resolve(), a.skip_slow)
