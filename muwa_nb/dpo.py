@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['ASSISTANT', 'split_preference_pair']
 
-# %% ../nbs/05_dpo_extension.ipynb
+# %% ../nbs/05_dpo_extension.ipynb #7f0bcfbe
 import os
 
-# %% ../nbs/05_dpo_extension.ipynb
+# %% ../nbs/05_dpo_extension.ipynb #302f1016
 ASSISTANT = '\n\nAssistant:'
 
 def split_preference_pair(chosen:str,   # whole dialogue ending with the preferred answer

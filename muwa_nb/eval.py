@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['METRICS', 'MUWA_REPORTED', 'Metric', 'improved', 'reported_table']
 
-# %% ../nbs/04_eval.ipynb
+# %% ../nbs/04_eval.ipynb #8179ba37
 from dataclasses import dataclass
 
-# %% ../nbs/04_eval.ipynb
+# %% ../nbs/04_eval.ipynb #13819692
 @dataclass(frozen=True)
 class Metric:
     "A reported metric and the direction in which it improves."

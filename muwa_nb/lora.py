@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['lora_params', 'count_lora_params']
 
-# %% ../nbs/02_lora_math.ipynb
+# %% ../nbs/02_lora_math.ipynb #15a53ab3
 import torch.nn as nn
 from .quantized_load import meta_model, opt_1_3b_config, count_parameters
 
-# %% ../nbs/02_lora_math.ipynb
+# %% ../nbs/02_lora_math.ipynb #8fb80cfe
 def lora_params(d_in:int,  # input features of the adapted linear layer
                 d_out:int, # output features
                 r:int      # LoRA rank
@@ -17,7 +17,7 @@ def lora_params(d_in:int,  # input features of the adapted linear layer
     "Trainable parameters LoRA adds to one `d_in -> d_out` linear layer: A is r x d_in, B is d_out x r."
     return r*(d_in + d_out)
 
-# %% ../nbs/02_lora_math.ipynb
+# %% ../nbs/02_lora_math.ipynb #2fc360e6
 def count_lora_params(model:nn.Module,   # any model (the meta device is fine: only shapes are read)
                       r:int,             # LoRA rank
                       target_modules=('q_proj','v_proj') # names of the linear layers that get adapters

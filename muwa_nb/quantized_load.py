@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['OPT_1_3B', 'opt_1_3b_config', 'meta_model', 'count_parameters']
 
-# %% ../nbs/01_quantized_load.ipynb
+# %% ../nbs/01_quantized_load.ipynb #c597a4c5
 import torch, torch.nn as nn
 from transformers import AutoModelForCausalLM, OPTConfig
 
-# %% ../nbs/01_quantized_load.ipynb
+# %% ../nbs/01_quantized_load.ipynb #210dc538
 OPT_1_3B = dict(hidden_size=2048, num_hidden_layers=24, num_attention_heads=32, ffn_dim=8192, vocab_size=50272,
                 max_position_embeddings=2048, word_embed_proj_dim=2048, do_layer_norm_before=True,
                 pad_token_id=1, bos_token_id=2, eos_token_id=2, torch_dtype='float16')
@@ -22,7 +22,7 @@ def meta_model(config)->nn.Module:
     "A causal LM for `config` on the meta device: real shapes, no memory, no weights."
     with torch.device('meta'): return AutoModelForCausalLM.from_config(config)
 
-# %% ../nbs/01_quantized_load.ipynb
+# %% ../nbs/01_quantized_load.ipynb #983caf24
 def count_parameters(model:nn.Module)->dict:
     "Parameters of `model`: total, in the decoder's `nn.Linear` weights (what 8/4-bit quantisation replaces), and the rest."
     total = sum(p.numel() for p in model.parameters())

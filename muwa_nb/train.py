@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['optimizer_steps', 'preset_steps']
 
-# %% ../nbs/03_train.ipynb
+# %% ../nbs/03_train.ipynb #bdad1202
 import math
 from .data import Preset
 
-# %% ../nbs/03_train.ipynb
+# %% ../nbs/03_train.ipynb #972f50af
 def optimizer_steps(n_rows:int,      # training rows
                     batch_size:int,  # rows per micro-batch (per device)
                     grad_accum:int,  # micro-batches per optimiser update
