@@ -1,9 +1,11 @@
 """Execute notebooks in place so their outputs (tables, plots) are saved for the docs, the way nbdev expects.
 
-Usage: python tools/run_nbs.py [--skip-slow] nbs/00_data.ipynb [...]
+Usage: python tools/run_nbs.py [--skip-slow] [--keep TEXT ...] nbs/00_data.ipynb [...]
 
 Cells marked `#| eval: false` (the Colab install cell) never run. `#| cuda` cells run only when CUDA is available;
 otherwise their previous outputs are kept. `#| slow` cells run unless --skip-slow (then their outputs are kept).
+`--keep TEXT` keeps the outputs of (and does not run) the cells whose source contains TEXT: for a long measurement
+whose code did not change.
 Stops at the first error, printing the failing cell. Run `nbdev_clean` afterwards.
 """
 import argparse, os, re, sys, time
@@ -19,14 +21,15 @@ def directives(cell)->dict:
         elif line.strip() and not line.startswith('#'): break
     return d
 
-def should_run(cell, skip_slow:bool, has_cuda:bool)->bool:
+def should_run(cell, skip_slow:bool, has_cuda:bool, keep=())->bool:
+    if any(k in cell.source for k in keep): return False
     d = directives(cell)
     if d.get('eval','').lower()=='false': return False
     if 'cuda' in d and not has_cuda: return False
     if 'slow' in d and skip_slow: return False
     return True
 
-def run(path:Path, skip_slow=False):
+def run(path:Path, skip_slow=False, keep=()):
     import torch
     has_cuda = torch.cuda.is_available()
     nb = read_nb(path)
@@ -34,7 +37,7 @@ def run(path:Path, skip_slow=False):
     sh = CaptureShell(path=path.parent)
     t0 = time.time()
     for i,cell in enumerate(nb.cells):
-        if cell.cell_type!='code' or not should_run(cell, skip_slow, has_cuda): continue
+        if cell.cell_type!='code' or not should_run(cell, skip_slow, has_cuda, keep): continue
         t = time.time()
         sh.cell(cell)
         if sh.exc:
@@ -49,8 +52,9 @@ def run(path:Path, skip_slow=False):
 if __name__=='__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--skip-slow', action='store_true')
+    p.add_argument('--keep', action='append', default=[], help='keep outputs of cells containing this text (repeatable)')
     p.add_argument('nbs', nargs='+')
     a = p.parse_args()
     here = Path.cwd()
     for n in a.nbs:
-        os.chdir(here); run(Path(n).resolve(), a.skip_slow)
+        os.chdir(here); run(Path(n).resolve(), a.skip_slow, a.keep)
