@@ -593,14 +593,15 @@ def plot_token_lengths(tokenized:Dataset, max_length:int=1024, ax=None):
     ax.set_title('Token lengths, alpaca format')
     return ax
 
-# %% ../nbs/00_data.ipynb #8668494c
+# %% ../nbs/00_data.ipynb #e30ee97a
 def asset_report(models:list=('tiny-opt', 'smollm2-135m'), # model names to resolve, load and prompt
-                 prompt:str='What is the capital of France?' # a question for each model
+                 prompt:str='What is the capital of France?', # a question for each model
+                 source:str='auto'                            # datasets from: 'auto', 'hub' or 'bundled'
                 )->dict:
     "Resolve and load each model (timing it), generate a short answer, and count the rows of every dataset."
     report = dict(cache=str(muwa_cache_dir()), hub_offline=hub_offline(), datasets={}, models={})
     for n in DATASETS:
-        t = time.time(); ds = load_data(n)
+        t = time.time(); ds = load_data(n, source=source)
         report['datasets'][n] = dict(rows=len(ds), seconds=round(time.time()-t, 2), licence=DATASETS[n].licence)
     for n in models:
         t = time.time(); model, tok = load_pretrained(n)
@@ -614,13 +615,14 @@ def asset_report(models:list=('tiny-opt', 'smollm2-135m'), # model names to reso
     return report
 
 def muwa_assets_cli(argv:list|None=None):
-    "Command line: `muwa_assets [--models a,b] [--json]`."
+    "Command line: `muwa_assets [--models a,b] [--source auto|hub|bundled] [--json]`."
     import argparse
     p = argparse.ArgumentParser(prog='muwa_assets', description='Resolve the offline models and load the bundled datasets.')
     p.add_argument('--models', default='tiny-opt,smollm2-135m', help='comma-separated model names (default: %(default)s)')
+    p.add_argument('--source', default='auto', choices=['auto', 'hub', 'bundled'], help='where datasets come from (default: %(default)s)')
     p.add_argument('--json', action='store_true', help='print one JSON object instead of a table')
     a = p.parse_args(argv)
-    r = asset_report([m for m in a.models.split(',') if m])
+    r = asset_report([m for m in a.models.split(',') if m], source=a.source)
     if a.json: return print(json.dumps(r, indent=1))
     print(f"cache: {r['cache']}   hub offline: {r['hub_offline']}")
     for n, d in r['datasets'].items(): print(f"dataset {n:18s} {d['rows']:6,d} rows  {d['seconds']:5.2f}s  {d['licence']}")
