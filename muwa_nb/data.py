@@ -249,9 +249,10 @@ def smollm2_gguf(workdir:Path)->Path:
         raise ValueError(f"{path}: sha256 {digest} does not match the pinned {SMOLLM2['sha256']} of {SMOLLM2['requirement']}")
     return path
 
-# %% ../nbs/00_data.ipynb #e89809f8
+# %% ../nbs/00_data.ipynb #6008da94
 def _build_smollm2(dest:Path):
     "Dequantise SmolLM2's GGUF with transformers and save it as a plain fp32 safetensors model + tokenizer in `dest`."
+    from transformers import AutoModelForCausalLM, AutoTokenizer
     with tempfile.TemporaryDirectory(dir=dest) as work:
         gguf = smollm2_gguf(Path(work))
         tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)

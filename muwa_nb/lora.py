@@ -7,10 +7,11 @@ __all__ = ['lora_params', 'LoRALinear', 'add_lora', 'lora_layers', 'trainable_pa
            'compare_with_peft', 'count_lora_params', 'train_lora_briefly', 'eval_loss', 'int8_reference',
            'merge_and_export', 'peft_family_counts']
 
-# %% ../nbs/02_lora_math.ipynb #26993fc6
+# %% ../nbs/02_lora_math.ipynb #af51fc0b
 import copy, math
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
+from .data import load_pretrained
 from .quantized_load import meta_model, opt_1_3b_config, count_parameters, dequantized_weight
 
 # %% ../nbs/02_lora_math.ipynb #2ecf57d2

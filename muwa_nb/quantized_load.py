@@ -136,9 +136,9 @@ def measured_weight_bytes(model:nn.Module)->int:
         total += nbytes(getattr(t, 'SCB', None))
     return total
 
-# %% ../nbs/01_quantized_load.ipynb #060492a8
-def footprint_table(model:nn.Module)->'pd.DataFrame':
-    "GiB of weights in fp32, fp16, int8, NF4 and NF4 + double quantisation (non-quantised parts in fp16, fp32 in the fp32 row)."
+# %% ../nbs/01_quantized_load.ipynb #f59d693f
+def footprint_table(model:nn.Module):
+    "DataFrame: GiB of weights in fp32, fp16, int8, NF4 and NF4 + double quantisation (non-quantised parts in fp16, fp32 in the fp32 row)."
     import pandas as pd
     modes = {'fp32': (None, False), 'fp16': ('fp16', False), 'int8': ('int8', False), 'nf4': ('nf4', False), 'nf4 + double quant': ('nf4', True)}
     rows = {k: weight_bytes(model, q, dq) for k, (q, dq) in modes.items()}
@@ -157,12 +157,12 @@ def plot_footprint(table, title:str='OPT-1.3b weights', ax=None):
     ax.set_ylabel('GiB'); ax.set_title(title); ax.legend(fontsize=8)
     return ax
 
-# %% ../nbs/01_quantized_load.ipynb #eb9c03f8
+# %% ../nbs/01_quantized_load.ipynb #77f97481
 @torch.no_grad()
 def quantization_errors(name:str='smollm2-135m',   # model to measure
                         texts:list|None=None,      # prompts whose activations feed each layer
-                        double_quant:bool=True)->'pd.DataFrame':
-    "Per linear layer: relative weight error and relative output error of int8 and NF4 versus fp32, on the CPU."
+                        double_quant:bool=True):
+    "DataFrame, one row per linear layer and mode: relative weight and output error of int8 and NF4 versus fp32, on the CPU."
     import pandas as pd
     fp, tok = load_quantized(name, None, device='cpu', dtype=torch.float32)
     texts = texts or ['### Instruction:\nExplain why the sky is blue.\n\n### Response:\n', 'Name three rivers in Europe.']
