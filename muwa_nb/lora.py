@@ -7,12 +7,12 @@ __all__ = ['lora_params', 'LoRALinear', 'add_lora', 'lora_layers', 'trainable_pa
            'compare_with_peft', 'count_lora_params', 'train_lora_briefly', 'eval_loss', 'int8_reference',
            'merge_and_export', 'peft_family_counts']
 
-# %% ../nbs/02_lora_math.ipynb #af51fc0b
+# %% ../nbs/02_lora_math.ipynb #f277a9d7
 import copy, math
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .data import load_pretrained
-from .quantized_load import meta_model, opt_1_3b_config, count_parameters, dequantized_weight
+from .quantized_load import meta_model, opt_1_3b_config, count_parameters, dequantized_weight, lora_param_count
 
 # %% ../nbs/02_lora_math.ipynb #2ecf57d2
 def lora_params(d_in:int,  # input features of the adapted linear layer
@@ -116,17 +116,16 @@ def compare_with_peft(base:nn.Module, # a pretrained causal LM (left untouched)
     res.update(merged_logits=(lo-lt).abs().max().item(), merged_vs_unmerged=(lo-out_o.logits).abs().max().item())
     return res
 
-# %% ../nbs/02_lora_math.ipynb #d5acfff1
+# %% ../nbs/02_lora_math.ipynb #1eff09cd
 def count_lora_params(model:nn.Module,   # any model (the meta device is fine: only shapes are read)
                       r:int,             # LoRA rank
                       target_modules=('q_proj','v_proj') # names of the linear layers that get adapters
                      )->dict:
     "LoRA's trainable parameters on `model`'s target layers, and their share of the model's parameters."
-    targets = [m for n,m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in target_modules]
-    if not targets: raise ValueError(f"No nn.Linear named {list(target_modules)} in {type(model).__name__}")
-    trainable = sum(lora_params(m.in_features, m.out_features, r) for m in targets)
-    total = count_parameters(model)['total']
-    return dict(layers=len(targets), trainable=trainable, total=total, share=trainable/total)
+    layers = sum(isinstance(m, nn.Linear) and n.split('.')[-1] in target_modules for n, m in model.named_modules())
+    if not layers: raise ValueError(f"No nn.Linear named {list(target_modules)} in {type(model).__name__}")
+    trainable, total = lora_param_count(model, r, target_modules), count_parameters(model)['total']   # sum of r(d_in + d_out)
+    return dict(layers=layers, trainable=trainable, total=total, share=trainable/total)
 
 # %% ../nbs/02_lora_math.ipynb #9d3ce862
 def train_lora_briefly(model:nn.Module,      # a pretrained model with adapters (`add_lora`)
