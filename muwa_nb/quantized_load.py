@@ -206,7 +206,7 @@ def prepare_for_kbit_training(model:nn.Module,
     if gradient_checkpointing: enable_checkpointing(model)
     return model
 
-# %% ../nbs/01_quantized_load.ipynb #40df987b
+# %% ../nbs/01_quantized_load.ipynb #e62925eb
 def lora_param_count(model:nn.Module, r:int, target_modules)->int:
     "Adapter parameters for rank `r` on `target_modules` (shapes only; meta is fine)."
     return sum(r*(m.in_features+m.out_features) for n, m in model.named_modules()
@@ -241,7 +241,7 @@ def saved_activation_bytes(config,                  # a model config (e.g. `opt_
     if quant=='int8':   # MatMul8bitLt keeps its input A (ctx.tensors) whenever gradients are needed
         head = m.get_output_embeddings()
         for mod in m.modules():
-            if isinstance(mod, nn.Linear) and mod is not head and not any(k in mod.__class__.__module__ for k in ('peft',)):
+            if isinstance(mod, nn.Linear) and mod is not head and 'peft' not in type(mod).__module__:   # base layers, not LoRA's A/B
                 mod.register_forward_pre_hook(lambda mod, args: pack(args[0]) if torch.is_grad_enabled() else None)
     with mode, torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         x = torch.zeros((batch, seq), dtype=torch.long)
