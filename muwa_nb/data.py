@@ -536,12 +536,12 @@ def split_by_category(ds:Dataset,           # rows with a category column
     val = sorted(val); val_set = set(val)
     return DatasetDict(train=ds.select([i for i in range(len(ds)) if i not in val_set]), validation=ds.select(val))
 
-# %% ../nbs/00_data.ipynb #d873b846
+# %% ../nbs/00_data.ipynb
 def batch_indices(lengths:list,        # token count of each row
                   batch_size:int,
                   group_by_length:bool=True, # length-grouped (the Trainer's sampler) or plain random order
                   seed:int=42)->list:
-    "Row indices of each batch, in training order, as the Trainer would draw them for one epoch."
+    "Row indices of each batch for one epoch, drawn with the Trainer's length-grouped sampler and our own seeded generator."
     import torch
     from transformers.trainer_pt_utils import LengthGroupedSampler
     g = torch.Generator().manual_seed(seed)

@@ -22,7 +22,7 @@ def lora_params(d_in:int,  # input features of the adapted linear layer
     "Trainable parameters LoRA adds to one `d_in -> d_out` linear layer: A is r x d_in, B is d_out x r."
     return r*(d_in + d_out)
 
-# %% ../nbs/02_lora_math.ipynb #f668722d
+# %% ../nbs/02_lora_math.ipynb
 class LoRALinear(nn.Module):
     "A frozen `nn.Linear` plus a trainable rank-`r` update `(alpha/r) B A`; `merge()` folds the update into the weight."
     def __init__(self,
@@ -34,7 +34,7 @@ class LoRALinear(nn.Module):
         if r < 1: raise ValueError(f"LoRA rank must be >= 1, got {r}")
         self.base, self.r, self.alpha, self.scaling, self.merged = base, r, alpha, alpha/r, False
         for p in base.parameters(): p.requires_grad_(False)
-        kw = dict(device=base.weight.device, dtype=base.weight.dtype if base.weight.is_floating_point() else torch.float32)
+        kw = dict(device=base.weight.device, dtype=torch.float32)   # adapters train in fp32 whatever the base (as peft)
         self.A = nn.Parameter(torch.empty(r, base.in_features, **kw))
         self.B = nn.Parameter(torch.zeros(base.out_features, r, **kw))
         nn.init.kaiming_uniform_(self.A, a=math.sqrt(5))          # as nn.Linear (and peft) initialise
@@ -47,11 +47,15 @@ class LoRALinear(nn.Module):
     def forward(self, x):
         out = self.base(x)
         if self.merged: return out
-        return out + F.linear(F.linear(self.dropout(x), self.A), self.B) * self.scaling
+        lora = F.linear(F.linear(self.dropout(x).to(self.A.dtype), self.A), self.B) * self.scaling
+        return out + lora.to(out.dtype)
 
     @torch.no_grad()
     def merge(self):
-        "Add the update into the base weight: inference then costs exactly one matmul."
+        "Add the update into the base weight: inference then costs exactly one matmul. Float bases only."
+        if not self.base.weight.is_floating_point():
+            raise TypeError(f"Cannot merge into a {type(self.base).__name__} base ({self.base.weight.dtype} weights): the "
+                            "update would be rounded away or corrupt the codes. Use merge_and_export, which dequantises.")
         if not self.merged: self.base.weight += self.delta_weight().to(self.base.weight.dtype); self.merged = True
 
     @torch.no_grad()

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['OPT_1_3B', 'QUANT_MODES', 'GIB', 'opt_1_3b_config', 'meta_model', 'count_parameters', 'default_device',
-           'compute_dtype', 'quantization_config', 'load_quantized', 'weight_bytes', 'dequantized_weight',
-           'measured_weight_bytes', 'footprint_table', 'plot_footprint', 'quantization_errors', 'enable_checkpointing',
-           'prepare_for_kbit_training', 'lora_param_count', 'saved_activation_bytes', 'estimate_training_memory',
+           'compute_dtype', 'quantization_config', 'keep_4bit_layout', 'load_quantized', 'weight_bytes',
+           'measured_weight_bytes', 'cpu_packed_4bit', 'nf4_block_scales', 'dequantized_weight', 'footprint_table',
+           'plot_footprint', 'quantization_errors', 'enable_checkpointing', 'prepare_for_kbit_training',
+           'lora_param_count', 'saved_activation_bytes', 'one_layer_activation_bytes', 'estimate_training_memory',
            'measure_training_memory', 'cpu_overhead_bytes', 'plot_memory_breakdown', 'muwa_memory_cli']
 
 # %% ../nbs/01_quantized_load.ipynb #5b619953
@@ -36,7 +37,7 @@ def count_parameters(model:nn.Module)->dict:
     linear = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear) and m is not head)
     return dict(total=total, linear=linear, other=total-linear)
 
-# %% ../nbs/01_quantized_load.ipynb #b3f9e225
+# %% ../nbs/01_quantized_load.ipynb
 QUANT_MODES = (None, 'fp16', 'bf16', 'int8', 'nf4')
 
 def default_device()->str: return 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -69,10 +70,17 @@ def _check_mode(quant, device:str):
     if quant=='bf16' and dev.type=='cuda' and not torch.cuda.is_bf16_supported():
         raise ValueError("quant='bf16' needs a GPU with bf16 (compute capability 8.0+); this one has none (a T4?): use 'fp16'")
 
+def keep_4bit_layout(model:nn.Module)->nn.Module:
+    "Stop bitsandbytes repacking 4-bit weights in place for its bf16 CPU kernel (the layers then compute in fp32)."
+    for m in model.modules():
+        if hasattr(m, 'support_avx512bf16_for_cpu'): m.support_avx512bf16_for_cpu = False   # bitsandbytes' switch
+    return model
+
 def load_quantized(name:str,                 # anything `load_pretrained` accepts
                    quant:str|None=None,      # one of `QUANT_MODES`
                    device:str|None=None,     # 'cuda', 'cpu', ...; default: CUDA if available
                    double_quant:bool=True,   # NF4 only
+                   cpu_4bit_kernel:bool=False, # NF4 on CPU: let bitsandbytes repack weights for its bf16 kernel
                    **kwargs                  # more `from_pretrained` arguments
                   ):
     "`(model, tokenizer)` with the base weights in `quant` mode on `device`."
@@ -86,9 +94,10 @@ def load_quantized(name:str,                 # anything `load_pretrained` accept
     else: kwargs.setdefault('dtype', 'auto')
     model, tok = load_pretrained(name, **kwargs)
     if quant not in ('int8', 'nf4'): model.to(device)
+    if quant=='nf4' and not cpu_4bit_kernel: keep_4bit_layout(model)   # see "One weight, two layouts" below
     return model, tok
 
-# %% ../nbs/01_quantized_load.ipynb #54c1c071
+# %% ../nbs/01_quantized_load.ipynb
 def _linear_bytes(n_out:int, n_in:int, quant:str|None, double_quant:bool, dtype_bytes:int, blocksize:int=64)->int:
     n = n_out*n_in
     if quant=='int8': return n + 4*n_out                                   # codes + fp32 row scales (SCB)
@@ -116,13 +125,6 @@ def weight_bytes(model:nn.Module,              # a model (the meta device is eno
     rest += sum(b.numel()*b.element_size() for b in model.buffers())      # e.g. rotary frequencies, kept in fp32
     return dict(linear=linear, other=rest, total=linear+rest)
 
-def dequantized_weight(layer:nn.Module)->torch.Tensor:
-    "The float32 weight of a linear layer, dequantised if it is a bitsandbytes 8-bit or 4-bit layer."
-    from peft.utils.integrations import dequantize_bnb_weight
-    w = layer.weight
-    if type(w).__name__ in ('Params4bit', 'Int8Params'): return dequantize_bnb_weight(w, state=getattr(layer, 'state', None)).float()
-    return w.detach().float()
-
 def measured_weight_bytes(model:nn.Module)->int:
     "Bytes of every parameter and buffer of a loaded model, bitsandbytes quantisation constants included."
     total, seen = 0, set()
@@ -135,6 +137,37 @@ def measured_weight_bytes(model:nn.Module)->int:
             if qs.nested: total += nbytes(qs.state2.absmax) + nbytes(qs.state2.code)
         total += nbytes(getattr(t, 'SCB', None))
     return total
+
+# %% ../nbs/01_quantized_load.ipynb
+def cpu_packed_4bit(layer:nn.Module)->bool:
+    "Whether a bitsandbytes `Linear4bit` holds its weight in the bf16 CPU kernel's repacked layout."
+    qs = getattr(getattr(layer, 'weight', None), 'quant_state', None)
+    return bool(getattr(qs, 'packing_format_for_cpu', False))
+
+def _dequantize_cpu_packed(data:torch.Tensor, qs, tile:int=32)->torch.Tensor:
+    "fp32 weight from the repacked layout: bytes `[N, K/2]` in tiles of `tile` rows, bf16 block scales `[K/64, N]`."
+    N, K = qs.shape
+    b = data.reshape(N//tile, K//2, tile)                    # each byte: row r of the tile (low nibble), row r+16 (high)
+    codes = torch.cat([b & 0xF, b >> 4], -1).reshape(N//tile, K//2, tile, 2).permute(0, 2, 1, 3).reshape(N, K)
+    scale = qs.absmax.T.float().repeat_interleave(qs.blocksize, dim=1)
+    return qs.code.float()[codes.long()]*scale
+
+def nf4_block_scales(layer:nn.Module)->torch.Tensor:
+    "The fp32 absmax scale of each weight's 64-value block, shaped like the weight (reference layout only)."
+    from bitsandbytes.functional import dequantize_blockwise
+    qs = layer.weight.quant_state
+    if cpu_packed_4bit(layer): raise ValueError("nf4_block_scales reads the reference layout; this layer is repacked")
+    absmax = dequantize_blockwise(qs.absmax, qs.state2) + qs.offset if qs.nested else qs.absmax
+    return absmax.float().repeat_interleave(qs.blocksize).reshape(qs.shape)
+
+def dequantized_weight(layer:nn.Module)->torch.Tensor:
+    "The fp32 weight a linear layer computes with: dequantised for bitsandbytes 8/4-bit layers, in either 4-bit layout."
+    from peft.utils.integrations import dequantize_bnb_weight
+    w = layer.weight
+    if cpu_packed_4bit(layer): return _dequantize_cpu_packed(w.data, w.quant_state)
+    if type(w).__name__ in ('Params4bit', 'Int8Params'):
+        return dequantize_bnb_weight(w, state=getattr(layer, 'state', None)).float()
+    return w.detach().float()
 
 # %% ../nbs/01_quantized_load.ipynb #f59d693f
 def footprint_table(model:nn.Module):
@@ -206,7 +239,7 @@ def prepare_for_kbit_training(model:nn.Module,
     if gradient_checkpointing: enable_checkpointing(model)
     return model
 
-# %% ../nbs/01_quantized_load.ipynb #e62925eb
+# %% ../nbs/01_quantized_load.ipynb
 def lora_param_count(model:nn.Module, r:int, target_modules)->int:
     "Adapter parameters for rank `r` on `target_modules` (shapes only; meta is fine)."
     return sum(r*(m.in_features+m.out_features) for n, m in model.named_modules()
@@ -256,6 +289,17 @@ def saved_activation_bytes(config,                  # a model config (e.g. `opt_
         acts += n_attn*(batch*seq*config.hidden_size*elt + batch*heads*seq*4) - scores
     return dict(activations=acts, logits=logits)
 
+def one_layer_activation_bytes(config, batch, seq, r, target_modules, lora_dropout, dtype, attn_implementation, quant,
+                               full:int|None=None)->int:
+    "Activations one decoder layer saves: the trace of the model minus the trace of the model one layer shorter."
+    import copy
+    if config.num_hidden_layers < 2: return full
+    shorter = copy.deepcopy(config); shorter.num_hidden_layers -= 1
+    if getattr(shorter, 'layer_types', None): shorter.layer_types = shorter.layer_types[:-1]
+    args = (batch, seq, r, target_modules, lora_dropout, dtype, False, attn_implementation, quant)
+    if full is None: full = saved_activation_bytes(config, *args)['activations']
+    return full - saved_activation_bytes(shorter, *args)['activations']
+
 GIB = 2**30
 
 def estimate_training_memory(config,                       # model config
@@ -277,27 +321,29 @@ def estimate_training_memory(config,                       # model config
     weights = weight_bytes(meta, quant, double_quant, other_dtype=compute if quant in ('int8', 'nf4') else None)['total']
     full = saved_activation_bytes(config, batch, seq, r, target_modules, lora_dropout, compute, False, attn_implementation, quant)
     acts = full['activations']
-    if gradient_checkpointing:
+    if gradient_checkpointing:   # each layer's input is kept; in backward one layer at a time is recomputed in full
         ck = saved_activation_bytes(config, batch, seq, r, target_modules, lora_dropout, compute, True, attn_implementation, quant)
-        acts = ck['activations'] + full['activations']//config.num_hidden_layers     # + one layer recomputed in backward
+        acts = ck['activations'] + one_layer_activation_bytes(config, batch, seq, r, target_modules, lora_dropout, compute,
+                                                              attn_implementation, quant, full=full['activations'])
     logits = full['logits'] + 2*batch*seq*config.vocab_size*4                          # saved + gradients of log-softmax and logits (fp32)
     parts = dict(weights=weights, adapters=4*P, gradients=4*P, optimizer=states[optimizer]*P, activations=acts,
                  logits_and_loss=logits, overhead=int(overhead_gib*GIB))
     return {**parts, 'total': sum(parts.values())}
 
-# %% ../nbs/01_quantized_load.ipynb #5a44c981
+# %% ../nbs/01_quantized_load.ipynb
 def _rss(field:str='VmRSS')->int:
     import re
     return int(re.search(rf'{field}:\s+(\d+)', open('/proc/self/status').read()).group(1))*1024
 
-def _measure_here(name, quant, batch, seq, gradient_checkpointing, r, target_modules, lora_dropout, steps=2)->dict:
+def _measure_here(name, quant, batch, seq, gradient_checkpointing, r, target_modules, lora_dropout, steps=2,
+                  attn_implementation='sdpa')->dict:
     "Run in a fresh process: peak resident memory of LoRA training steps, minus the pre-load baseline."
     import logging, peft
     from transformers import logging as hf_logging
     hf_logging.set_verbosity_error(); logging.getLogger('bitsandbytes').setLevel(logging.ERROR)
     torch.manual_seed(0)
     base = _rss()
-    model, _ = load_quantized(name, quant, device='cpu', attn_implementation='sdpa')
+    model, _ = load_quantized(name, quant, device='cpu', attn_implementation=attn_implementation)
     for mod in model.modules():       # own every float tensor: drop the memory-mapped checkpoint file (file-backed pages)
         for k, t in list(mod._parameters.items()) + list(mod._buffers.items()):
             if t is not None and t.is_floating_point(): t.data = t.data.clone()
@@ -314,13 +360,17 @@ def _measure_here(name, quant, batch, seq, gradient_checkpointing, r, target_mod
     return dict(measured=_rss('VmHWM')-base)
 
 def measure_training_memory(name:str, quant:str|None, batch:int, seq:int, gradient_checkpointing:bool,
-                            r:int=8, target_modules=('q_proj', 'v_proj'), lora_dropout:float=0.05)->int:
+                            r:int=8, target_modules=('q_proj', 'v_proj'), lora_dropout:float=0.05,
+                            attn_implementation:str='sdpa',
+                            tuned_allocator:bool=True # glibc returns blocks > 64 KiB at once; False: glibc's defaults
+                           )->int:
     "Measured peak bytes of LoRA training on the CPU (see the method above), in a fresh subprocess."
     import json, os, subprocess, sys
     kw = dict(name=name, quant=quant, batch=batch, seq=seq, gradient_checkpointing=gradient_checkpointing, r=r,
-              target_modules=list(target_modules), lora_dropout=lora_dropout)
+              target_modules=list(target_modules), lora_dropout=lora_dropout, attn_implementation=attn_implementation)
     code = f"import json; from muwa_nb.quantized_load import _measure_here; print('MUWA_MEM', json.dumps(_measure_here(**json.loads({json.dumps(json.dumps(kw))}))))"
-    env = {**os.environ, 'MALLOC_MMAP_THRESHOLD_': '65536', 'MALLOC_TRIM_THRESHOLD_': '0'}
+    env = {k: v for k, v in os.environ.items() if not k.startswith('MALLOC_')}
+    if tuned_allocator: env.update(MALLOC_MMAP_THRESHOLD_='65536', MALLOC_TRIM_THRESHOLD_='0')
     res = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env)
     line = [l for l in res.stdout.splitlines() if l.startswith('MUWA_MEM ')]
     if res.returncode or not line: raise RuntimeError(f"memory measurement failed for {kw}:\n{res.stderr[-3000:]}")
