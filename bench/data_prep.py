@@ -12,8 +12,8 @@ its learned tokens to exactly the response + EOS.
 import argparse, gzip, json, statistics, tempfile, time
 from pathlib import Path
 import datasets
-from muwa_nb.data import (load_bundled, load_records, tokenize_records, resolve_model, ALPACA_PREAMBLE,
-                          ALPACA_PREAMBLE_INPUT)
+from muwa_nb.assets import load_bundled, resolve_model
+from muwa_nb.data import load_records, tokenize_records, ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 
 def alpaca_pieces(rec:dict)->list:
     "The Alpaca template as (name, text) pieces, written out here."

@@ -9,7 +9,7 @@ load in a process also pays transformers' lazy, one-time initialisation (tokeniz
 import argparse, json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
-CHILD = ("import json, time, transformers, torch; from muwa_nb.data import load_pretrained; "
+CHILD = ("import json, time, transformers, torch; from muwa_nb.quantized_load import load_pretrained; "
          "t = time.perf_counter(); load_pretrained({name!r}); t1 = time.perf_counter(); load_pretrained({name!r}); "
          "print('LOAD', json.dumps([t1-t, time.perf_counter()-t1]))")
 
@@ -25,7 +25,7 @@ def main():
     ap.add_argument('--models', default='tiny-opt,smollm2-135m')
     ap.add_argument('--json', action='store_true')
     a = ap.parse_args()
-    from muwa_nb.data import muwa_cache_dir
+    from muwa_nb.assets import muwa_cache_dir
     user_cache, res = muwa_cache_dir(), {}
     for name in a.models.split(','):
         timed(name, dict(os.environ))                                   # make sure the warm cache exists

@@ -7,7 +7,7 @@ and a no-grad forward for comparison, all in one run.
 import argparse, json, time
 import torch
 from peft import LoraConfig, get_peft_model
-from muwa_nb.data import load_pretrained
+from muwa_nb.quantized_load import load_pretrained
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

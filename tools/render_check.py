@@ -3,7 +3,7 @@ and fail on a broken page: a rendering error, an error output, a missing title, 
 
 Usage: python tools/render_check.py [--out _render]
 """
-import argparse, base64, json, sys, warnings
+import argparse, base64, sys, warnings
 from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
