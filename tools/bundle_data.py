@@ -1,10 +1,11 @@
-"""Build the data bundle shipped inside the package from `../shared/data` (run once by a maintainer, not at run time).
+"""Build the data bundle shipped inside the package from `../shared/data` (run once by a maintainer, \
+not at run time).
 
 Usage: python tools/bundle_data.py [--shared ../shared/data]
 
-Each dataset goes to `muwa_nb/assets/data/<name>/` as gzip-compressed JSON lines plus the upstream SOURCE.md and a
-BUNDLE.md saying exactly how the bundled file was derived and its checksums. Gzip is written with mtime=0 so the
-output is byte-for-byte reproducible.
+Each dataset goes to `muwa_nb/assets/data/<name>/` as gzip-compressed JSON lines plus the upstream SOURCE.md
+and a BUNDLE.md saying exactly how the bundled file was derived and its checksums. Gzip is written with
+mtime=0 so the output is byte-for-byte reproducible.
 """
 import argparse, gzip, hashlib, io, json, shutil
 from pathlib import Path
@@ -25,10 +26,12 @@ def write_jsonl_gz(path:Path, rows:list)->dict:
 def read_jsonl(b:bytes)->list: return [json.loads(l) for l in b.decode('utf-8').splitlines() if l.strip()]
 
 def squad_mini(src:Path)->list:
-    "Flatten SQuAD v1.1 dev (article -> paragraph -> qa, file order = HF `squad` validation order), keep every 10th."
+    """Flatten SQuAD v1.1 dev (article -> paragraph -> qa, file order = HF `squad` validation order),
+    keep every 10th."""
     d = json.loads((src/'dev-v1.1.json').read_bytes())
     flat = [dict(id=qa['id'], title=art['title'], context=p['context'], question=qa['question'],
-                 answers=dict(text=[a['text'] for a in qa['answers']], answer_start=[a['answer_start'] for a in qa['answers']]))
+                 answers=dict(text=[a['text'] for a in qa['answers']],
+                              answer_start=[a['answer_start'] for a in qa['answers']]))
             for art in d['data'] for p in art['paragraphs'] for qa in p['qas']]
     assert len(flat)==10570, len(flat)
     return flat[::10]
@@ -42,13 +45,16 @@ def piqa(src:Path)->list:
 DERIVATIONS = {
   'dolly': ('databricks-dolly-15k', 'dolly_alpagasus3k_subset.jsonl.gz',
             lambda s: read_jsonl(gzip.decompress((s/'dolly_alpagasus3k_subset.jsonl.gz').read_bytes())),
-            'the rows of `dolly_alpagasus3k_subset.jsonl.gz`, unchanged (fields instruction, context, response, category).'),
+            'the rows of `dolly_alpagasus3k_subset.jsonl.gz`, unchanged '
+            '(fields instruction, context, response, category).'),
   'squad-mini': ('squad_v1.1', 'dev-v1.1.json', squad_mini,
-            'SQuAD v1.1 dev flattened article -> paragraph -> question in file order (the HF `squad` validation order), '
+            'SQuAD v1.1 dev flattened article -> paragraph -> question in file order '
+            '(the HF `squad` validation order), '
             'then every 10th question starting at index 0 (1,057 questions); fields as in HF `squad`: '
             'id, title, context, question, answers{text, answer_start}.'),
   'piqa': ('piqa', 'valid.jsonl + valid-labels.lst', piqa,
-            'line i of `valid.jsonl` (goal, sol1, sol2) joined with line i of `valid-labels.lst` as `label` (0 = sol1, 1 = sol2).'),
+            'line i of `valid.jsonl` (goal, sol1, sol2) joined with line i of `valid-labels.lst` as `label` '
+            '(0 = sol1, 1 = sol2).'),
   'wikitext-2': ('wikitext-2-raw-v1', 'test.jsonl', lambda s: read_jsonl((s/'test.jsonl').read_bytes()),
             'the rows of `test.jsonl` ({"text": row}), unchanged and in order, blank rows included.'),
   'hh-rlhf-harmless': ('hh-rlhf-harmless-base', 'test.jsonl.gz',
@@ -68,8 +74,10 @@ def main():
         shutil.copy(src/'SOURCE.md', dst/'SOURCE.md')
         info = write_jsonl_gz(dst/'data.jsonl.gz', derive(src))
         (dst/'BUNDLE.md').write_text(
-            f"# Bundled copy: {name}\n\n`data.jsonl.gz` holds {how}\n\nDerived from `{upstream}` described in SOURCE.md "
-            f"(same folder; its licence and attribution apply to this file too).\n\n| file | rows | bytes | sha256 |\n|---|---|---|---|\n"
+            f"# Bundled copy: {name}\n\n`data.jsonl.gz` holds {how}\n\n"
+            f"Derived from `{upstream}` described in SOURCE.md "
+            "(same folder; its licence and attribution apply to this file too).\n\n"
+            "| file | rows | bytes | sha256 |\n|---|---|---|---|\n"
             f"| {info['file']} | {info['rows']:,} | {info['bytes']:,} | {info['sha256']} |\n\n"
             f"Uncompressed JSON lines sha256: {info['jsonl_sha256']}. Built by `tools/bundle_data.py`.\n")
         print(json.dumps(dict(name=name, **info)))

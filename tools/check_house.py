@@ -33,8 +33,10 @@ def muwa_imports(tree:ast.AST, module:str|None=None):
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             mod = node.module or ''
-            if node.level == 1: target = mod.split('.')[0] if mod else None    # from .x import y / from . import x
-            elif mod == 'muwa_nb' or mod.startswith('muwa_nb.'): target = mod.split('.')[1] if '.' in mod else None
+            if node.level == 1:                                 # from .x import y / from . import x
+                target = mod.split('.')[0] if mod else None
+            elif mod == 'muwa_nb' or mod.startswith('muwa_nb.'):
+                target = mod.split('.')[1] if '.' in mod else None
             else: continue
             names = [a.name for a in node.names]
             if target is None: yield from ((node.lineno, n, []) for n in names)
@@ -58,21 +60,25 @@ def check_module(path:Path)->list:
     tree = ast.parse(src)
     for line, target, names in muwa_imports(tree):
         where = f"muwa_nb/{path.name}:{line}"
-        if target in TOP and name not in TOP: problems.append(f"{where}: imports {target} (nothing imports cli/study)")
+        if target in TOP and name not in TOP:
+            problems.append(f"{where}: imports {target} (nothing imports cli/study)")
         elif name not in TOP and target != name and target not in ALLOWED.get(name, set()):
             problems.append(f"{where}: {name} imports {target}, which is not upstream of it")
         private = [n for n in names if n.startswith('_')]
-        if private and target != name: problems.append(f"{where}: imports private name(s) {private} from {target}")
+        if private and target != name:
+            problems.append(f"{where}: imports private name(s) {private} from {target}")
     if name not in TOP:
         if any(isinstance(n, (ast.Import, ast.ImportFrom)) and 'argparse' in
-               ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module]) for n in ast.walk(tree)):
+               ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module])
+               for n in ast.walk(tree)):
             problems.append(f"muwa_nb/{path.name}: imports argparse (commands belong in cli)")
         for fn in functions_with_calls(tree, 'print'):
             if (name, fn) not in PRINTS_ALLOWED: problems.append(f"muwa_nb/{path.name}: {fn} prints")
     in_all = False
     for i, line in enumerate(src.split('\n'), 1):
-        in_all = line.startswith('__all__') or (in_all and line.startswith(' '))    # nbdev writes __all__ itself
-        if len(line) > MAX_LINE and i > 1 and not in_all:                            # line 1: the notebook's summary
+        # nbdev writes __all__ itself
+        in_all = line.startswith('__all__') or (in_all and line.startswith(' '))
+        if len(line) > MAX_LINE and i > 1 and not in_all:    # line 1: the notebook's summary
             problems.append(f"muwa_nb/{path.name}:{i}: {len(line)} > {MAX_LINE} characters")
     return problems
 
@@ -87,7 +93,8 @@ def check_scripts(folder:Path)->list:
 
 def main():
     modules = sorted(p for p in PKG.glob('*.py') if p.stem not in ('__init__', '_modidx'))
-    problems = [p for m in modules for p in check_module(m)] + check_scripts(ROOT/'bench') + check_scripts(ROOT/'tools')
+    problems = ([p for m in modules for p in check_module(m)]
+                + check_scripts(ROOT/'bench') + check_scripts(ROOT/'tools'))
     for p in problems: print(p)
     print(f"house rules: {len(modules)} modules, {len(problems)} problem(s)")
     sys.exit(1 if problems else 0)

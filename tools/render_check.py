@@ -1,5 +1,7 @@
-"""Process the notebooks as nbdev does for the docs (`proc_nbs`, no quarto), render each page to HTML with nbconvert,
-and fail on a broken page: a rendering error, an error output, a missing title, or an image that is not a valid PNG.
+"""Process the notebooks as nbdev does for the docs (`proc_nbs`, no quarto), render each page to HTML \
+with nbconvert,
+and fail on a broken page: a rendering error, an error output, a missing title, or an image that is not
+a valid PNG.
 
 Usage: python tools/render_check.py [--out _render]
 """
@@ -10,20 +12,23 @@ from nbconvert import HTMLExporter
 from nbdev.config import get_config
 from nbdev.serve import proc_nbs
 from nbformat.validator import MissingIDFieldWarning
-warnings.filterwarnings('ignore', category=MissingIDFieldWarning)  # nbdev_clean strips cell ids on purpose (clean_ids)
+# nbdev_clean strips cell ids on purpose (clean_ids)
+warnings.filterwarnings('ignore', category=MissingIDFieldWarning)
 
 def check_page(nb_path:Path, out_dir:Path)->list:
     problems = []
     nb = nbformat.read(nb_path, as_version=4)
     md = [c.source for c in nb.cells if c.cell_type=='markdown']
-    if not any(l.startswith('# ') for s in md for l in s.splitlines()) and 'title' not in nb.metadata.get('quarto', {}):
+    if (not any(l.startswith('# ') for s in md for l in s.splitlines())
+            and 'title' not in nb.metadata.get('quarto', {})):
         # nbdev moves the `# Title` into front matter (a raw cell) during processing
         raw = ''.join(c.source for c in nb.cells if c.cell_type=='raw')
         if 'title:' not in raw: problems.append('no title')
     n_img = 0
     for i,c in enumerate(nb.cells):
         for o in c.get('outputs', []):
-            if o.get('output_type')=='error': problems.append(f'cell {i}: error output {o.get("ename")}: {o.get("evalue")}')
+            if o.get('output_type')=='error':
+                problems.append(f'cell {i}: error output {o.get("ename")}: {o.get("evalue")}')
             png = o.get('data', {}).get('image/png')
             if png:
                 n_img += 1
@@ -34,7 +39,8 @@ def check_page(nb_path:Path, out_dir:Path)->list:
         return problems + [f'nbconvert failed: {e!r}']
     if '<h1' not in html and 'title:' not in html: problems.append('no <h1> in HTML')
     (out_dir/(nb_path.stem+'.html')).write_text(html, encoding='utf-8')
-    print(f'  {nb_path.name:28s} -> {len(html)/1024:7.0f} KiB HTML, {n_img} plot(s), {"OK" if not problems else "BROKEN"}')
+    print(f'  {nb_path.name:28s} -> {len(html)/1024:7.0f} KiB HTML, {n_img} plot(s), '
+          f'{"OK" if not problems else "BROKEN"}')
     return problems
 
 def main():

@@ -2,10 +2,10 @@
 
 Usage: python tools/run_nbs.py [--skip-slow] [--keep TEXT ...] nbs/00_data.ipynb [...]
 
-Cells marked `#| eval: false` (the Colab install cell) never run. `#| cuda` cells run only when CUDA is available;
-otherwise their previous outputs are kept. `#| slow` cells run unless --skip-slow (then their outputs are kept).
-`--keep TEXT` keeps the outputs of (and does not run) the cells whose source contains TEXT: for a long measurement
-whose code did not change.
+Cells marked `#| eval: false` (the Colab install cell) never run. `#| cuda` cells run only when CUDA is
+available; otherwise their previous outputs are kept. `#| slow` cells run unless --skip-slow (then their
+outputs are kept). `--keep TEXT` keeps the outputs of (and does not run) the cells whose source contains
+TEXT: for a long measurement whose code did not change.
 Stops at the first error, printing the failing cell. Run `nbdev_clean` afterwards.
 """
 import argparse, os, re, sys, time
@@ -52,7 +52,8 @@ def run(path:Path, skip_slow=False, keep=()):
 if __name__=='__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--skip-slow', action='store_true')
-    p.add_argument('--keep', action='append', default=[], help='keep outputs of cells containing this text (repeatable)')
+    p.add_argument('--keep', action='append', default=[],
+                   help='keep outputs of cells containing this text (repeatable)')
     p.add_argument('nbs', nargs='+')
     a = p.parse_args()
     here = Path.cwd()
