@@ -216,7 +216,7 @@ def plot_footprint(table, title:str='OPT-1.3b weights', ax=None):
     ax.set_ylabel('GiB'); ax.set_title(title); ax.legend(fontsize=8)
     return ax
 
-# %% ../nbs/01_quantized_load.ipynb #fbda1ea9
+# %% ../nbs/01_quantized_load.ipynb #0689789b
 @torch.no_grad()
 def quantization_errors(name:str='smollm2-135m',   # model to measure
                         texts:list|None=None,      # prompts whose activations feed each layer
@@ -241,7 +241,8 @@ def quantization_errors(name:str='smollm2-135m',   # model to measure
         for n, x in inputs.items():
             ref_layer, q_layer = fp.get_submodule(n), qm.get_submodule(n)
             w, y = ref_layer.weight, ref_layer(x)
-            rows.append(dict(layer=n, kind=n.split('.')[-1], index=int(n.split('.')[2]), quant=quant,
+            block = int(next(part for part in n.split('.') if part.isdigit()))      # the layer's block number
+            rows.append(dict(layer=n, kind=n.split('.')[-1], index=block, quant=quant,
                              weight_error=((dequantized_weight(q_layer)-w).norm()/w.norm()).item(),
                              output_error=((q_layer(x).float()-y).norm()/y.norm()).item()))
     return pd.DataFrame(rows)
