@@ -211,7 +211,7 @@ def with_reference(model, rows:Dataset, pad_id:int, batch_size:int=8)->Dataset:
     c, r = pair_logps(model, rows, pad_id, batch_size)
     return rows.add_column('ref_chosen_logps', c).add_column('ref_rejected_logps', r)
 
-# %% ../nbs/05_dpo_extension.ipynb #19906939
+# %% ../nbs/05_dpo_extension.ipynb #ea3c8239
 def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precision, dpo_beta, dpo_steps)
               output_dir:str,
               sft_adapter:str|None=None,   # start from this SFT adapter (its model is then the reference)
@@ -232,7 +232,8 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
     steps = preset.dpo_steps or math.ceil(n_train/(pairs_per_step*preset.grad_accum))
     n_train = min(n_train, steps*pairs_per_step*preset.grad_accum)     # the reference only for the pairs used
     train = with_reference(model, rows.select(range(n_train)), tok.pad_token_id, pairs_per_step)
-    run = preset.replace(max_steps=steps, eval_steps=None, save_steps=None, recipe='muwa')   # random order
+    run = preset.replace(max_steps=steps, eval_steps=None, save_steps=None, recipe='muwa',  # random order
+                         logging_steps=min(preset.logging_steps, steps))          # a short run still logs
     args = training_arguments(run, out, device, per_device_train_batch_size=pairs_per_step)
     trainer = DPOTrainer(model=model, args=args, train_dataset=train, beta=preset.dpo_beta,
                          data_collator=DPOCollator(tok.pad_token_id), callbacks=list(callbacks))
