@@ -151,7 +151,7 @@ def evaluate_squad(model, tok,
                 per_item=dict(exact_match=[100*x for x in em], f1=[100*x for x in f1]),
                 predictions={r['id']: p for r, p in zip(rows, preds)})
 
-# %% ../nbs/04_eval.ipynb #438d2654
+# %% ../nbs/04_eval.ipynb #1c4cd516
 def sliding_windows(n_tokens:int, window:int=1024, stride:int=512)->list:
     "`(begin, end, scored)` of each window: tokens `begin:end` are read, the last `scored` are scored."
     out, prev_end = [], 0
@@ -171,10 +171,13 @@ def window_nll(model, ids:torch.Tensor, windows:list, batch_size:int=4)->list:
         same = [g for g in group if g[1] - g[0] == group[0][1] - group[0][0]]
         for chunk in ([same] + [[g] for g in group if g not in same]):
             x = torch.stack([ids[b:e] for b, e, _ in chunk]).to(model.device)
-            logits = model(input_ids=x).logits[:, :-1].float()
-            nll = F.cross_entropy(logits.transpose(1, 2), x[:, 1:], reduction='none')      # [batch, length-1]
+            length = x.shape[1]
+            need = min(max(s for *_, s in chunk), length - 1)     # predictions needed (first window: all)
+            logits = model(input_ids=x, logits_to_keep=need + 1).logits[:, :-1].float()   # only those
+            targets = x[:, length - need:]                                   # [batch, need]
+            nll = F.cross_entropy(logits.transpose(1, 2), targets, reduction='none')
             for row, (b, e, scored) in zip(nll, chunk):
-                keep = row[-scored:] if scored < e - b else row           # the first window: all but one
+                keep = row[need - min(scored, length - 1):]
                 out.append((keep.sum().item(), keep.numel()))
     return out
 
