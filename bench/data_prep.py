@@ -1,13 +1,13 @@
-"""Prepare a Dolly-sized dataset end to end (load, validate, format, tokenise, mask): batched pipeline vs a plain loop.
+"""Prepare a Dolly-sized dataset end to end (load, validate, format, tokenise, mask): batched vs a plain loop.
 
 Usage: python bench/data_prep.py [--rows 15011] [--model smollm2-135m] [--repeats 3] [--json]
 
-The bundled 2,995 Dolly rows are repeated to `--rows` and written as .jsonl.gz. Both arms read that file, in the same
-run, `--repeats` times each (interleaved); min and median wall times are reported for both, and the speed-up of the
-medians. The baseline is a one-row-at-a-time loop written here, independently of the library (its own parsing, template
-and truncation). Correctness is checked three ways: both arms give the same number of rows and, row by row, the same
-ids and labels (lengths checked, not zipped away); and every untruncated row decodes back to exactly the template text,
-its learned tokens to exactly the response + EOS.
+The bundled 2,995 Dolly rows are repeated to `--rows` and written as .jsonl.gz. Both arms read that file, in
+the same run, `--repeats` times each (interleaved); min and median wall times are reported for both, and the
+speed-up of the medians. The baseline is a one-row-at-a-time loop written here, independently of the library
+(its own parsing, template and truncation). Correctness is checked three ways: both arms give the same number
+of rows and, row by row, the same ids and labels (lengths checked, not zipped away); and every untruncated row
+decodes back to exactly the template text, its learned tokens to exactly the response + EOS.
 """
 import argparse, gzip, json, statistics, tempfile, time
 from pathlib import Path

