@@ -1,19 +1,23 @@
-"""Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against the one-at-a-time ways.
+"""Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against Muwa's one-at-a-time ways.
 
 Usage: python bench/eval_speed.py [--squad 32] [--piqa 32] [--wikitext-rows 120] [--repeats 3] [--json]
 
-Three pairs of arms, each pair interleaved in one process on the same loaded model, `--repeats` times; min and
-median of each arm's rate are reported, and the speed-up of the medians.
-- SQuAD-mini, examples/s: `generate_batched` (16 prompts a batch, left padding, KV cache, stop at EOS or a
-  newline) against Muwa's loop: one prompt at a time, `generate(max_new_tokens=32)` (stops only at EOS),
-  answer = text up to the first newline. Asserted: the same answer for every question.
-- PIQA, examples/s: `evaluate_piqa_loglik` (both solutions scored in one right-padded batch) against
-  `evaluate_piqa_generate` (Muwa's numbered-choice prompt, 32 generated tokens, parsed). The two are different
-  methods, so their accuracies are reported, not asserted equal; asserted instead: the batched log-likelihoods
-  equal an unbatched recomputation (one pair at a time, the model's own loss) within 1e-3 nats.
+Arms run interleaved in one process on the same loaded model, `--repeats` times; min and median of each arm's
+rate are reported, and the speed-up of the medians.
+- SQuAD-mini, examples/s: `generate_batched` (16 prompts a batch, sorted by length, left padding, KV cache,
+  stop at EOS or a newline) against Muwa's loop: one prompt at a time, greedy, all 32 new tokens (Muwa's
+  generation config carried no EOS id), the answer read up to the first EOS and newline. Asserted: the same
+  answer for every question.
+- PIQA, examples/s: `evaluate_piqa_loglik` (both solutions of an item in one batch, LM head only where scored)
+  against Muwa's generate-and-parse loop (one prompt at a time, its numbered-choice prompt, repetition penalty
+  1.2, all 32 tokens, parsed as 04_eval does); our batched `evaluate_piqa_generate` is a third arm, for
+  reference. The methods differ, so accuracies are reported, not asserted equal; asserted instead: the batched
+  log-likelihoods equal an unbatched recomputation (one pair at a time, the model's own loss) within 1e-3
+  nats.
 - wikitext-2 test, tokens scored/s: `window_nll` (equal windows batched 4 at a time, logits only where scored)
   against the Hugging Face guide's loop (one window at a time, labels masked with -100, the model's loss).
-  Asserted: the same perplexity within 1e-4 relative.
+  Asserted: the same perplexity within 1e-4 relative. The guide loop's model GFLOP/s (2 per weight per token
+  read, plus attention) is reported against the machine's fp32 matmul peak: how much room batching could have.
 """
 import argparse, json, math, statistics, time
 
@@ -22,17 +26,35 @@ def _timed(f):
     t = time.perf_counter(); out = f(); return time.perf_counter() - t, out
 
 
-def muwa_squad_loop(model, tok, prompts:list)->list:
-    "One prompt at a time, up to 32 new tokens, stopping only at EOS; the answer is the first line."
+def muwa_generate(model, tok, prompt:str, repetition_penalty:float=1.0)->list:
+    "Muwa's generation: one prompt, greedy, all 32 new tokens (no EOS stop); the new token ids."
     import torch
-    out = []
+    enc = tok(prompt, return_tensors='pt')
     with torch.no_grad():
-        for p in prompts:
-            enc = tok(p, return_tensors='pt')
-            gen = model.generate(**enc, max_new_tokens=32, do_sample=False, num_beams=1,
-                                 pad_token_id=tok.pad_token_id)
-            text = tok.decode(gen[0, enc['input_ids'].shape[1]:], skip_special_tokens=True)
-            out.append(text.split('\n')[0].strip())
+        gen = model.generate(**enc, max_new_tokens=32, do_sample=False, num_beams=1, eos_token_id=None,
+                             repetition_penalty=repetition_penalty, pad_token_id=tok.pad_token_id)
+    return gen[0, enc['input_ids'].shape[1]:].tolist()
+
+
+def muwa_squad_loop(model, tok, prompts:list)->list:
+    "Muwa's SQuAD loop; the answer is read up to the first EOS, then up to the first newline."
+    out = []
+    for p in prompts:
+        new = muwa_generate(model, tok, p)
+        new = new[:new.index(tok.eos_token_id)] if tok.eos_token_id in new else new
+        out.append(tok.decode(new, skip_special_tokens=True).split('\n')[0].strip())
+    return out
+
+
+def muwa_piqa_loop(model, tok, rows)->list:
+    "Muwa's PIQA: numbered-choice prompt, one at a time, 32 tokens with repetition penalty 1.2, parsed; 1/0 each."
+    from muwa_nb.data import ALPACA_PREAMBLE
+    from muwa_nb.eval import MUWA_PIQA_INSTRUCTION, parse_piqa_answer
+    out = []
+    for r in rows:
+        prompt = f"{ALPACA_PREAMBLE}### Instruction:\n{MUWA_PIQA_INSTRUCTION.format(**r)}\n\n### Response:\n"
+        text = tok.decode(muwa_generate(model, tok, prompt, 1.2), skip_special_tokens=True).strip()
+        out.append(float(parse_piqa_answer(text, r['sol1'], r['sol2']) == r['label']))
     return out
 
 
@@ -64,6 +86,21 @@ def unbatched_loglik(model, tok, pairs:list)->list:
 def stats(xs:list)->dict: return dict(min=round(min(xs), 2), median=round(statistics.median(xs), 2))
 
 
+def matmul_peak(n:int=2048, repeats:int=5)->float:
+    "Best fp32 GFLOP/s of an n^3 matrix multiply on this machine (all threads torch uses)."
+    import torch
+    a, b = torch.randn(n, n), torch.randn(n, n); a @ b
+    return 2*n**3/min(_timed(lambda: a @ b)[0] for _ in range(repeats))/1e9
+
+
+def guide_loop_flops(model, windows:list)->float:
+    "Model FLOPs of the guide loop: 2 per weight per token read (LM head on every position) plus attention."
+    import torch.nn as nn
+    weights = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear))
+    c = model.config
+    return sum(2*weights*(e - b) + 4*c.num_hidden_layers*c.hidden_size*(e - b)**2 for b, e, _ in windows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--squad', type=int, default=32); ap.add_argument('--piqa', type=int, default=32)
@@ -76,39 +113,41 @@ def main():
                               piqa_context, sliding_windows, window_nll)
     from muwa_nb.quantized_load import load_pretrained
     model, tok = load_pretrained('smollm2-135m')
-    rates = {k: [] for k in ('squad batched', 'squad muwa loop', 'piqa loglik', 'piqa generate',
-                             'wikitext batched', 'wikitext guide loop')}
+    arms = ('squad batched', 'squad muwa loop', 'piqa loglik', 'piqa muwa loop', 'piqa batched generate',
+            'wikitext batched', 'wikitext guide loop')
+    rates, seconds = {k: [] for k in arms}, {k: [] for k in arms}
     squad = load_data('squad-mini').select(range(a.squad))
     prompts = [squad_prompt(r) for r in squad]
+    rows = load_data('piqa').select(range(a.piqa))
     text = '\n\n'.join(load_data('wikitext-2')['text'][:a.wikitext_rows])
     ids = tok(text, return_tensors='pt', verbose=False)['input_ids'][0]
     windows = sliding_windows(len(ids), 1024, 512)
-    checks = {}
+    def arm(name, f, n):
+        t, out = _timed(f); rates[name].append(n/t); seconds[name].append(t); return out
     for _ in range(a.repeats):
-        t, fast = _timed(lambda: generate_batched(model, tok, prompts, max_new_tokens=32, batch_size=16))
-        rates['squad batched'].append(len(prompts)/t)
-        t, slow = _timed(lambda: muwa_squad_loop(model, tok, prompts))
-        rates['squad muwa loop'].append(len(prompts)/t)
+        fast = arm('squad batched', lambda: generate_batched(model, tok, prompts, 32, batch_size=16), len(prompts))
+        slow = arm('squad muwa loop', lambda: muwa_squad_loop(model, tok, prompts), len(prompts))
         differ = [i for i, (x, y) in enumerate(zip(fast, slow)) if x != y]
         assert not differ, f"SQuAD answers differ at {differ[:5]}: {fast[differ[0]]!r} vs {slow[differ[0]]!r}"
-        t, ll = _timed(lambda: evaluate_piqa_loglik(model, tok, limit=a.piqa))
-        rates['piqa loglik'].append(a.piqa/t)
-        t, gen = _timed(lambda: evaluate_piqa_generate(model, tok, limit=a.piqa))
-        rates['piqa generate'].append(a.piqa/t)
-        t, per = _timed(lambda: window_nll(model, ids, windows, batch_size=4))
-        scored = sum(k for _, k in per); rates['wikitext batched'].append(scored/t)
-        t, (nll, count) = _timed(lambda: guide_perplexity_loop(model, ids, windows))
-        rates['wikitext guide loop'].append(count/t)
+        ll = arm('piqa loglik', lambda: evaluate_piqa_loglik(model, tok, limit=a.piqa), a.piqa)
+        muwa_acc = arm('piqa muwa loop', lambda: muwa_piqa_loop(model, tok, rows), a.piqa)
+        gen = arm('piqa batched generate', lambda: evaluate_piqa_generate(model, tok, limit=a.piqa), a.piqa)
+        per = arm('wikitext batched', lambda: window_nll(model, ids, windows, batch_size=4), 1)
+        nll, count = arm('wikitext guide loop', lambda: guide_perplexity_loop(model, ids, windows), 1)
+        scored = sum(k for _, k in per)
         assert count == scored, (count, scored)
+        for k in ('wikitext batched', 'wikitext guide loop'): rates[k][-1] *= scored
         ppl_fast, ppl_slow = math.exp(sum(s for s, _ in per)/scored), math.exp(nll/count)
         assert abs(ppl_fast/ppl_slow - 1) <= 1e-4, (ppl_fast, ppl_slow)
-    rows = load_data('piqa').select(range(a.piqa))
     pairs = [(piqa_context(r), ' ' + r[s]) for r in rows for s in ('sol1', 'sol2')]
     one = unbatched_loglik(model, tok, pairs)
     gap = max(abs(x - y) for x, y in zip(sum(ll['loglikelihoods'], []), one))
     assert gap <= 1e-3, gap
+    peak = matmul_peak()
+    guide_gflops = guide_loop_flops(model, windows)/statistics.median(seconds['wikitext guide loop'])/1e9
     checks = dict(squad_answers_equal=len(prompts), piqa_loglik_max_gap_nats=gap,
-                  piqa_acc=dict(loglik=ll['acc'], generate=gen['acc']),
+                  piqa_acc={'loglik': ll['acc'], 'muwa loop': sum(muwa_acc)/len(muwa_acc),
+                            'batched generate': gen['acc']},
                   wikitext_perplexity=dict(batched=ppl_fast, guide_loop=ppl_slow), wikitext_tokens=scored,
                   wikitext_windows=len(windows))
     med = lambda k: statistics.median(rates[k])
@@ -116,13 +155,17 @@ def main():
                rates={k: stats(v) for k, v in rates.items()},
                units={'squad': 'examples/s', 'piqa': 'examples/s', 'wikitext': 'scored tokens/s'},
                speedup={'squad (target 4x)': round(med('squad batched')/med('squad muwa loop'), 2),
-                        'piqa (target 10x)': round(med('piqa loglik')/med('piqa generate'), 2),
+                        'piqa (target 10x)': round(med('piqa loglik')/med('piqa muwa loop'), 2),
+                        'piqa, vs our batched generate': round(med('piqa loglik')/med('piqa batched generate'), 2),
                         'wikitext (target 2x)': round(med('wikitext batched')/med('wikitext guide loop'), 2)},
+               wikitext_guide_loop=dict(model_gflops=round(guide_gflops, 1), fp32_matmul_peak_gflops=round(peak, 1),
+                                        share_of_peak=round(guide_gflops/peak, 3)),
                checks=checks)
     if a.json: print(json.dumps(res, indent=1)); return
     print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M fp32")
-    for k, v in res['rates'].items(): print(f"  {k:20s} min {v['min']:8.2f} median {v['median']:8.2f}")
-    print('speed-ups (medians):', res['speedup']); print('checks:', checks)
+    for k, v in res['rates'].items(): print(f"  {k:22s} min {v['min']:8.2f} median {v['median']:8.2f}")
+    print('speed-ups (medians):', res['speedup']); print('guide loop:', res['wikitext_guide_loop'])
+    print('checks:', checks)
 
 
 if __name__ == '__main__': main()

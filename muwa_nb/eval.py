@@ -114,24 +114,27 @@ def muwa_squad_prediction(prediction:str, answers:list)->str:
         if a.lower() in prediction.lower(): return a
     return prediction
 
-# %% ../nbs/04_eval.ipynb #52193f12
+# %% ../nbs/04_eval.ipynb #0b8e1a50
 @torch.no_grad()
 def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size:int=16,
                      stop_at_newline:bool=True, repetition_penalty:float=1.0, desc:str='generating')->list:
     "Greedy completions of `prompts`, batched with left padding and the KV cache (stop at EOS and a newline)."
     from tqdm.auto import tqdm
+    lengths = [len(ids) for ids in tok(list(prompts), verbose=False)['input_ids']]
+    order = sorted(range(len(prompts)), key=lambda i: -lengths[i])     # like lengths together: little padding
     side, tok.padding_side = tok.padding_side, 'left'
-    out = []
+    out = {}
     try:
         for i in tqdm(range(0, len(prompts), batch_size), desc=desc, leave=False):
-            enc = tok(prompts[i:i+batch_size], return_tensors='pt', padding=True).to(model.device)
+            batch = order[i:i+batch_size]
+            enc = tok([prompts[j] for j in batch], return_tensors='pt', padding=True).to(model.device)
             kw = dict(stop_strings=['\n'], tokenizer=tok) if stop_at_newline else {}
             gen = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
                                  repetition_penalty=repetition_penalty, pad_token_id=tok.pad_token_id, **kw)
             new = gen[:, enc['input_ids'].shape[1]:]
-            out += tok.batch_decode(new, skip_special_tokens=stop_at_newline)
+            out.update(zip(batch, tok.batch_decode(new, skip_special_tokens=stop_at_newline)))
     finally: tok.padding_side = side
-    return [t.split('\n')[0].strip() if stop_at_newline else t.strip() for t in out]
+    return [out[i].split('\n')[0].strip() if stop_at_newline else out[i].strip() for i in range(len(prompts))]
 
 def evaluate_squad(model, tok,
                    mode:str='standard',     # 'standard' or 'muwa'
@@ -151,7 +154,7 @@ def evaluate_squad(model, tok,
                 per_item=dict(exact_match=[100*x for x in em], f1=[100*x for x in f1]),
                 predictions={r['id']: p for r, p in zip(rows, preds)})
 
-# %% ../nbs/04_eval.ipynb #1c4cd516
+# %% ../nbs/04_eval.ipynb #d959c234
 def sliding_windows(n_tokens:int, window:int=1024, stride:int=512)->list:
     "`(begin, end, scored)` of each window: tokens `begin:end` are read, the last `scored` are scored."
     out, prev_end = [], 0
@@ -175,7 +178,9 @@ def window_nll(model, ids:torch.Tensor, windows:list, batch_size:int=4)->list:
             need = min(max(s for *_, s in chunk), length - 1)     # predictions needed (first window: all)
             logits = model(input_ids=x, logits_to_keep=need + 1).logits[:, :-1].float()   # only those
             targets = x[:, length - need:]                                   # [batch, need]
-            nll = F.cross_entropy(logits.transpose(1, 2), targets, reduction='none')
+            # classes in the last dim: torch's CPU kernel for classes in dim 1 drifts ~1e-4 nats/token at 49k
+            nll = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), reduction='none')
+            nll = nll.view(targets.shape)
             for row, (b, e, scored) in zip(nll, chunk):
                 keep = row[need - min(scored, length - 1):]
                 out.append((keep.sum().item(), keep.numel()))
@@ -197,7 +202,7 @@ def evaluate_wikitext(model, tok,
     return dict(perplexity=ppl, bits_per_byte=nll/math.log(2)/len(text.encode('utf-8')), n=len(per), tokens=n,
                 mode=mode, per_window=per)
 
-# %% ../nbs/04_eval.ipynb #8701c73c
+# %% ../nbs/04_eval.ipynb #486fe285
 def piqa_context(row:dict)->str: return f"Question: {row['goal']}\nAnswer:"
 
 def encode_pair(tok, context:str, continuation:str)->tuple:
@@ -212,20 +217,30 @@ def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-like
     "Summed log-probability of each `(context, continuation)`'s continuation tokens; right-padded batches."
     from tqdm.auto import tqdm
     enc = [encode_pair(tok, c, s) for c, s in pairs]
-    out = []
+    order = _by_length_keeping_contexts([c for c, _ in pairs], [len(c) + len(s) for c, s in enc])
+    head, out = model.get_output_embeddings(), {}
     for i in tqdm(range(0, len(enc), batch_size), desc=desc, leave=False):
-        chunk = enc[i:i+batch_size]
-        seqs = [(c + s)[:-1] for c, s in chunk]
-        width = max(map(len, seqs))
-        x = torch.full((len(seqs), width), tok.pad_token_id or 0, dtype=torch.long)
+        batch = order[i:i+batch_size]
+        seqs = [(enc[k][0] + enc[k][1])[:-1] for k in batch]
+        x = torch.full((len(seqs), max(map(len, seqs))), tok.pad_token_id or 0, dtype=torch.long)
         mask = torch.zeros_like(x)
         for j, q in enumerate(seqs): x[j, :len(q)] = torch.tensor(q); mask[j, :len(q)] = 1
-        logits = model(input_ids=x.to(model.device), attention_mask=mask.to(model.device)).logits
-        logp = logits.float().log_softmax(-1)
-        for j, (c, s) in enumerate(chunk):
+        hidden = model(input_ids=x.to(model.device), attention_mask=mask.to(model.device),
+                       output_hidden_states=True, logits_to_keep=1).hidden_states[-1]   # after the final norm
+        for j, k in enumerate(batch):
+            c, s = enc[k]
             pos = torch.arange(len(c) - 1, len(c) + len(s) - 1)                   # the positions predicting s
-            out.append(logp[j, pos, torch.tensor(s)].sum().item())
-    return out
+            logp = head(hidden[j, pos]).float().log_softmax(-1)                  # the LM head only there
+            out[k] = logp[torch.arange(len(s)), torch.tensor(s)].sum().item()
+    return [out[k] for k in range(len(enc))]
+
+def _by_length_keeping_contexts(contexts:list, lengths:list)->list:
+    "Indices, longest first, with the continuations of one context next to each other (one batch)."
+    first = {}
+    group = [first.setdefault(c, i) for i, c in enumerate(contexts)]
+    longest = {}
+    for g, n in zip(group, lengths): longest[g] = max(longest.get(g, 0), n)
+    return sorted(range(len(contexts)), key=lambda i: (-longest[group[i]], group[i], i))
 
 def evaluate_piqa_loglik(model, tok, limit:int|None=None, batch_size:int=32)->dict:
     "PIQA accuracy by log-likelihood (lm-evaluation-harness's method): `acc`, `acc_norm`, per-item details."
