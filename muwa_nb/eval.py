@@ -324,7 +324,7 @@ def paired_difference(metric:str, base, tuned, n_resamples:int=BOOTSTRAP_RESAMPL
     verdict = 'no clear difference' if lo <= 0 <= hi else ('tuned' if (lo > 0) == higher else 'base')
     return dict(difference=diff, ci=(lo, hi), better=verdict)
 
-# %% ../nbs/04_eval.ipynb #01a7f019
+# %% ../nbs/04_eval.ipynb #0c45b564
 TASKS = ('squad', 'wikitext', 'piqa')
 
 def evaluate_model(model, tok,
@@ -343,7 +343,10 @@ def evaluate_model(model, tok,
             r = evaluate_squad(model, tok, mode, limit, batch_size)
             r['ci'] = {k: bootstrap_ci(r['per_item'][k], seed=seed) for k in ('f1', 'exact_match')}
         elif task == 'wikitext':
-            r = evaluate_wikitext(model, tok, mode, limit, batch_size=max(1, batch_size//4))
+            # on a CPU one 1,024-token window keeps the matrix units busy (bench/eval_speed.py: 75% of peak);
+            # batching windows there only adds memory traffic, so it batches them on a GPU only
+            windows = 1 if model.device.type == 'cpu' else max(1, batch_size//4)
+            r = evaluate_wikitext(model, tok, mode, limit, batch_size=windows)
             r['ci'] = dict(perplexity=perplexity_ci(r['per_window'], seed=seed))
         else:
             r = evaluate_piqa_loglik(model, tok, limit, 2*batch_size) if mode == 'standard' else \

@@ -182,7 +182,25 @@ def write_report(results:dict, out:Path)->Path:
     (out/'report.md').write_text('\n'.join(lines) + '\n')
     return out/'report.md'
 
-# %% ../nbs/06_study.ipynb #beb9f95e
+# %% ../nbs/06_study.ipynb #91604c8c
+def _flat(d:dict, prefix:str='')->dict:
+    "`{'a': {'b': 1}}` -> `{'a.b': 1}`."
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out.update(_flat(v, f'{prefix}{k}.'))
+        else: out[f'{prefix}{k}'] = v
+    return out
+
+def _same_study(out:Path, config:dict):
+    "Record `config` in `out/study.json`, or check that the study already there has the same one."
+    path, now = out/'study.json', _flat(json.loads(json.dumps(config, default=str)))
+    if not path.exists(): return path.write_text(json.dumps(now, indent=1))
+    before = json.loads(path.read_text())
+    differ = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
+    if differ: raise ValueError(f"{out}: holds a study with another configuration ({', '.join(differ[:4])} "
+                                "differ); choose another output folder or remove this one")
+
+# %% ../nbs/06_study.ipynb #66db367c
 def run_study(preset:Preset|str='cpu-demo',  # the study's preset (cpu-demo: SmolLM2 on a CPU)
               output_dir:str='runs/study',   # stages, artifacts, report.md and results.json go here
               limits:dict|None=None,         # items per evaluation task, held-out pairs (default DEMO_LIMITS)
@@ -194,6 +212,7 @@ def run_study(preset:Preset|str='cpu-demo',  # the study's preset (cpu-demo: Smo
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     limits = {**DEMO_LIMITS, **(limits or {})}
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
+    _same_study(out, dict(preset=asdict(preset), limits=limits, device=device))
     t0 = time.perf_counter()
     from transformers import AutoTokenizer
     from muwa_nb.assets import resolve_model
