@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PRESETS', 'Preset', 'get_preset', 'presets_table', 'quick_mode', 'sized', 'setup_notebook', 'preset_to_yaml', 'preset_from_yaml', 'load_run_config']
+__all__ = ['PRESETS', 'Preset', 'get_preset', 'presets_table', 'quick_mode', 'sized', 'setup_notebook', 'quietly', 'preset_to_yaml', 'preset_from_yaml', 'load_run_config']
 
 # %% ../nbs/00_data.ipynb #24545462
 import os, time
@@ -91,7 +91,7 @@ def presets_table(presets:dict|None=None)->str:
     rows += [f'| {k} | ' + ' | '.join(fmt(getattr(p, k)) for p in presets.values()) + ' |' for k in names]
     return '\n'.join(rows)
 
-# %% ../nbs/00_data.ipynb #d36ee0d7
+# %% ../nbs/00_data.ipynb #744c6591
 def quick_mode()->bool:
     "True when `MUWA_NB_QUICK` asks notebooks to run their slow cells at a reduced size."
     return os.environ.get('MUWA_NB_QUICK', '').strip().lower() in ('1', 'true', 'yes', 'on')
@@ -132,6 +132,14 @@ def setup_notebook():
             print(f"(slow cell: {took:.0f} s{note})")
     ip.events.register('pre_run_cell', pre); ip.events.register('post_run_cell', post)
     ip._muwa_nb_setup = True
+
+def quietly():
+    "Context manager for a notebook's test runs: their progress bars and Trainer logs stay out of the page."
+    import contextlib, io
+    stack = contextlib.ExitStack()
+    stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+    return stack
 
 # %% ../nbs/03_train.ipynb #d6c561dd
 import yaml
