@@ -114,7 +114,17 @@ def muwa_squad_prediction(prediction:str, answers:list)->str:
         if a.lower() in prediction.lower(): return a
     return prediction
 
-# %% ../nbs/04_eval.ipynb #0b8e1a50
+# %% ../nbs/04_eval.ipynb #28b69146
+def _eos_ids(model, tok)->set:
+    "Every token id that ends a generation: the model's generation config and the tokenizer's EOS."
+    ids = getattr(getattr(model, 'generation_config', None), 'eos_token_id', None)
+    ids = set(ids if isinstance(ids, (list, tuple)) else [ids]) | {tok.eos_token_id}
+    return ids - {None}
+
+def _until_eos(ids:list, eos:set)->list:
+    "`ids` up to and including the first EOS: what one prompt alone would generate (no padding after it)."
+    return next((ids[:i+1] for i, t in enumerate(ids) if t in eos), ids)
+
 @torch.no_grad()
 def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size:int=16,
                      stop_at_newline:bool=True, repetition_penalty:float=1.0, desc:str='generating')->list:
@@ -123,6 +133,7 @@ def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size
     lengths = [len(ids) for ids in tok(list(prompts), verbose=False)['input_ids']]
     order = sorted(range(len(prompts)), key=lambda i: -lengths[i])     # like lengths together: little padding
     side, tok.padding_side = tok.padding_side, 'left'
+    eos = _eos_ids(model, tok)
     out = {}
     try:
         for i in tqdm(range(0, len(prompts), batch_size), desc=desc, leave=False):
@@ -131,7 +142,7 @@ def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size
             kw = dict(stop_strings=['\n'], tokenizer=tok) if stop_at_newline else {}
             gen = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
                                  repetition_penalty=repetition_penalty, pad_token_id=tok.pad_token_id, **kw)
-            new = gen[:, enc['input_ids'].shape[1]:]
+            new = [_until_eos(row, eos) for row in gen[:, enc['input_ids'].shape[1]:].tolist()]
             out.update(zip(batch, tok.batch_decode(new, skip_special_tokens=stop_at_newline)))
     finally: tok.padding_side = side
     return [out[i].split('\n')[0].strip() if stop_at_newline else out[i].strip() for i in range(len(prompts))]
