@@ -9,13 +9,13 @@ __all__ = ['DOLLY_FIELDS', 'DEFAULTS', 'ALIASES', 'NEWLINE', 'ALPACA_PREAMBLE', 
            'split_by_category', 'batch_indices', 'padding_fraction', 'train_dataloader', 'length_stats',
            'plot_categories', 'plot_token_lengths']
 
-# %% ../nbs/00_data.ipynb #370aabb0
+# %% ../nbs/00_data.ipynb #28dc8490
 import gzip, json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from datasets import Dataset, DatasetDict
-from .assets import DATASETS, HUB_ID, load_data, looks_like_path
+from .assets import DATASETS, HUB_ID, hub_offline, load_data, looks_like_path
 
 # %% ../nbs/00_data.ipynb #9648f4c1
 DOLLY_FIELDS = ('instruction', 'context', 'response', 'category')
@@ -51,7 +51,7 @@ def check_record(rec, where:str, counts:Counter|None=None)->dict:
         counts.update(notes + [f'field {k!r} ignored' for k in rec if k not in DOLLY_FIELDS])
     return out
 
-# %% ../nbs/00_data.ipynb #54d294a0
+# %% ../nbs/00_data.ipynb #cee9c496
 @dataclass
 class LoadReport:
     "What `load_records` kept, filled in, ignored and skipped."
@@ -109,6 +109,9 @@ def _source_rows(source:str, offline:bool|None=None):
         raise FileNotFoundError(f"{source}: no such file" + (" (it is a folder)" if path.is_dir() else "")
                                 + "; data comes from a .jsonl/.json/.parquet file, a dataset name "
                                 f"({', '.join(DATASETS)}) or a Hub id (org/name)")
+    elif hub_offline() if offline is None else offline:   # 'org/name': no such file here, and no Hub to ask
+        raise FileNotFoundError(f"{source}: no such file, and the Hub, where it would be a dataset id, is out of "
+                                "reach (HF_HUB_OFFLINE is set or there is no network)")
     else:
         from datasets import load_dataset
         ds = load_dataset(source, split='train')
