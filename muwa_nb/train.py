@@ -245,7 +245,7 @@ def plot_loss_curves(log_history:list, title:str='Loss', ax=None, label:str=''):
     ax.legend(fontsize=8)
     return ax
 
-# %% ../nbs/03_train.ipynb #b0e81dff
+# %% ../nbs/03_train.ipynb #289ed310
 def train_sft(preset:Preset|str,          # a preset or its name
               output_dir:str,             # artifacts and checkpoints go here
               resume:bool=False,          # continue from the newest complete checkpoint in `output_dir`
@@ -293,9 +293,10 @@ def train_sft(preset:Preset|str,          # a preset or its name
     if args.process_index == 0:
         (out/'run_config.json').write_text(json.dumps(run_config, indent=1, default=str))
         (out/'metrics.json').write_text(json.dumps(metrics, indent=1, default=str))
-        import matplotlib; matplotlib.use('Agg', force=False); import matplotlib.pyplot as plt
-        ax = plot_loss_curves(log, f'{preset.name} ({preset.recipe} recipe)')
-        ax.figure.savefig(out/'loss_curves.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
+        from matplotlib.figure import Figure    # no pyplot: a notebook's plotting backend stays as it is
+        fig = Figure(figsize=(7, 3.6))
+        plot_loss_curves(log, f'{preset.name} ({preset.recipe} recipe)', ax=fig.subplots())
+        fig.savefig(out/'loss_curves.png', dpi=110, bbox_inches='tight')
     return metrics
 
 # %% ../nbs/03_train.ipynb #116ab26c
