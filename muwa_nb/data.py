@@ -51,7 +51,7 @@ def check_record(rec, where:str, counts:Counter|None=None)->dict:
         counts.update(notes + [f'field {k!r} ignored' for k in rec if k not in DOLLY_FIELDS])
     return out
 
-# %% ../nbs/00_data.ipynb #cee9c496
+# %% ../nbs/00_data.ipynb #0f206a80
 @dataclass
 class LoadReport:
     "What `load_records` kept, filled in, ignored and skipped."
@@ -110,8 +110,8 @@ def _source_rows(source:str, offline:bool|None=None):
                                 + "; data comes from a .jsonl/.json/.parquet file, a dataset name "
                                 f"({', '.join(DATASETS)}) or a Hub id (org/name)")
     elif hub_offline() if offline is None else offline:   # 'org/name': no such file here, and no Hub to ask
-        raise FileNotFoundError(f"{source}: no such file, and the Hub, where it would be a dataset id, is out of "
-                                "reach (HF_HUB_OFFLINE is set or there is no network)")
+        raise FileNotFoundError(f"{source}: no such file, and the Hub, where it would be a dataset id, "
+                                "is out of reach (HF_HUB_OFFLINE is set or there is no network)")
     else:
         from datasets import load_dataset
         ds = load_dataset(source, split='train')
