@@ -1,4 +1,4 @@
-"""Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against Muwa's one-at-a-time ways.
+"""Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against Muwa's one-by-one ways.
 
 Usage: python bench/eval_speed.py [--squad 32] [--piqa 32] [--wikitext-rows 120] [--repeats 3] [--json]
 
@@ -8,9 +8,10 @@ rate are reported, and the speed-up of the medians.
   stop at EOS or a newline) against Muwa's loop: one prompt at a time, greedy, all 32 new tokens (Muwa's
   generation config carried no EOS id), the answer read up to the first EOS and newline. Asserted: the same
   answer for every question.
-- PIQA, examples/s: `evaluate_piqa_loglik` (both solutions of an item in one batch, LM head only where scored)
-  against Muwa's generate-and-parse loop (one prompt at a time, its numbered-choice prompt, repetition penalty
-  1.2, all 32 tokens, parsed as 04_eval does); our batched `evaluate_piqa_generate` is a third arm, for
+- PIQA, examples/s: `evaluate_piqa_loglik` (each item a prefix tree in which the context and the solutions'
+  common beginning are read once, trees packed into rows of 256 tokens; LM head only where scored) against Muwa's generate-and-parse
+  loop (one prompt at a time, its numbered-choice prompt, repetition penalty 1.2, all 32 tokens, parsed as
+  04_eval does); our batched `evaluate_piqa_generate` is a third arm, for
   reference. The methods differ, so accuracies are reported, not asserted equal; asserted instead: the batched
   log-likelihoods equal an unbatched recomputation (one pair at a time, the model's own loss) within 1e-3
   nats.
@@ -18,6 +19,11 @@ rate are reported, and the speed-up of the medians.
   against the Hugging Face guide's loop (one window at a time, labels masked with -100, the model's loss).
   Asserted: the same perplexity within 1e-4 relative. The guide loop's model GFLOP/s (2 per weight per token
   read, plus attention) is reported against the machine's fp32 matmul peak: how much room batching could have.
+Ceilings (what no implementation giving the same answers in fp32 could beat on this machine):
+- SQuAD: every prompt must be read once; reading each alone (no padding, one position's logits) is timed, and
+  `Muwa loop seconds / prefill seconds` is the speed-up if generating the answers cost nothing.
+- wikitext: each window's tokens must pass every layer; with the LM head only where scored, the model FLOPs
+  at the measured fp32 matmul peak give the shortest possible time; `guide loop seconds / that`: the ceiling.
 """
 import argparse, json, math, statistics, time
 
@@ -47,7 +53,7 @@ def muwa_squad_loop(model, tok, prompts:list)->list:
 
 
 def muwa_piqa_loop(model, tok, rows)->list:
-    "Muwa's PIQA: numbered-choice prompt, one at a time, 32 tokens with repetition penalty 1.2, parsed; 1/0 each."
+    "Muwa's PIQA: numbered-choice prompt, one at a time, 32 tokens, repetition penalty 1.2, parsed; 1/0 each."
     from muwa_nb.data import ALPACA_PREAMBLE
     from muwa_nb.eval import MUWA_PIQA_INSTRUCTION, parse_piqa_answer
     out = []
@@ -101,10 +107,30 @@ def guide_loop_flops(model, windows:list)->float:
     return sum(2*weights*(e - b) + 4*c.num_hidden_layers*c.hidden_size*(e - b)**2 for b, e, _ in windows)
 
 
+def prefill_seconds(model, tok, prompts:list)->float:
+    "Seconds to read every prompt once, one at a time (no padding), keeping one position's logits."
+    import torch
+    t = time.perf_counter()
+    with torch.no_grad():
+        for p in prompts: model(**tok(p, return_tensors='pt'), logits_to_keep=1)
+    return time.perf_counter() - t
+
+
+def scored_only_flops(model, windows:list)->float:
+    "Model FLOPs of the least work scoring the windows: all layers on every token, the LM head where scored."
+    import torch.nn as nn
+    head = model.get_output_embeddings().weight.numel()
+    body = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear)) - head
+    c = model.config
+    attention = 4*c.num_hidden_layers*c.hidden_size
+    return sum(2*body*(e - b) + 2*head*s + attention*(e - b)**2 for b, e, s in windows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--squad', type=int, default=32); ap.add_argument('--piqa', type=int, default=32)
-    ap.add_argument('--wikitext-rows', type=int, default=120); ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--wikitext-rows', type=int, default=120)
+    ap.add_argument('--repeats', type=int, default=3)
     ap.add_argument('--json', action='store_true')
     a = ap.parse_args()
     import torch
@@ -125,7 +151,8 @@ def main():
     def arm(name, f, n):
         t, out = _timed(f); rates[name].append(n/t); seconds[name].append(t); return out
     for _ in range(a.repeats):
-        fast = arm('squad batched', lambda: generate_batched(model, tok, prompts, 32, batch_size=16), len(prompts))
+        fast = arm('squad batched', lambda: generate_batched(model, tok, prompts, 32, batch_size=16),
+                   len(prompts))
         slow = arm('squad muwa loop', lambda: muwa_squad_loop(model, tok, prompts), len(prompts))
         differ = [i for i, (x, y) in enumerate(zip(fast, slow)) if x != y]
         assert not differ, f"SQuAD answers differ at {differ[:5]}: {fast[differ[0]]!r} vs {slow[differ[0]]!r}"
@@ -144,6 +171,8 @@ def main():
     gap = max(abs(x - y) for x, y in zip(sum(ll['loglikelihoods'], []), one))
     assert gap <= 1e-3, gap
     peak = matmul_peak()
+    prefill = min(prefill_seconds(model, tok, prompts) for _ in range(a.repeats))
+    least = scored_only_flops(model, windows)/(peak*1e9)
     guide_gflops = guide_loop_flops(model, windows)/statistics.median(seconds['wikitext guide loop'])/1e9
     checks = dict(squad_answers_equal=len(prompts), piqa_loglik_max_gap_nats=gap,
                   piqa_acc={'loglik': ll['acc'], 'muwa loop': sum(muwa_acc)/len(muwa_acc),
@@ -156,15 +185,22 @@ def main():
                units={'squad': 'examples/s', 'piqa': 'examples/s', 'wikitext': 'scored tokens/s'},
                speedup={'squad (target 4x)': round(med('squad batched')/med('squad muwa loop'), 2),
                         'piqa (target 10x)': round(med('piqa loglik')/med('piqa muwa loop'), 2),
-                        'piqa, vs our batched generate': round(med('piqa loglik')/med('piqa batched generate'), 2),
+                        'piqa, vs our batched generate':
+                            round(med('piqa loglik')/med('piqa batched generate'), 2),
                         'wikitext (target 2x)': round(med('wikitext batched')/med('wikitext guide loop'), 2)},
-               wikitext_guide_loop=dict(model_gflops=round(guide_gflops, 1), fp32_matmul_peak_gflops=round(peak, 1),
+               ceilings={'squad: Muwa loop / prefill alone':
+                             round(statistics.median(seconds['squad muwa loop'])/prefill, 2),
+                         'wikitext: guide loop / least FLOPs at peak':
+                             round(statistics.median(seconds['wikitext guide loop'])/least, 2)},
+               wikitext_guide_loop=dict(model_gflops=round(guide_gflops, 1),
+                                        fp32_matmul_peak_gflops=round(peak, 1),
                                         share_of_peak=round(guide_gflops/peak, 3)),
                checks=checks)
     if a.json: print(json.dumps(res, indent=1)); return
     print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M fp32")
     for k, v in res['rates'].items(): print(f"  {k:22s} min {v['min']:8.2f} median {v['median']:8.2f}")
-    print('speed-ups (medians):', res['speedup']); print('guide loop:', res['wikitext_guide_loop'])
+    print('speed-ups (medians):', res['speedup']); print('ceilings:', res['ceilings'])
+    print('guide loop:', res['wikitext_guide_loop'])
     print('checks:', checks)
 
 

@@ -7,9 +7,9 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCT
            'BOOTSTRAP_RESAMPLES', 'TASKS', 'Metric', 'improved', 'reported_table', 'normalize_answer', 'f1_score',
            'exact_match', 'squad_item_scores', 'squad_prompt', 'muwa_gold_variants', 'muwa_squad_prediction',
            'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll', 'evaluate_wikitext', 'piqa_context',
-           'encode_pair', 'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer',
-           'evaluate_piqa_generate', 'bootstrap_ci', 'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare',
-           'load_for_eval']
+           'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein',
+           'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci', 'perplexity_ci', 'paired_difference',
+           'evaluate_model', 'compare', 'load_for_eval']
 
 # %% ../nbs/04_eval.ipynb #d90cd5f1
 import json, math, re, string, time
@@ -213,7 +213,7 @@ def evaluate_wikitext(model, tok,
     return dict(perplexity=ppl, bits_per_byte=nll/math.log(2)/len(text.encode('utf-8')), n=len(per), tokens=n,
                 mode=mode, per_window=per)
 
-# %% ../nbs/04_eval.ipynb #486fe285
+# %% ../nbs/04_eval.ipynb #2a582a0e
 def piqa_context(row:dict)->str: return f"Question: {row['goal']}\nAnswer:"
 
 def encode_pair(tok, context:str, continuation:str)->tuple:
@@ -223,35 +223,96 @@ def encode_pair(tok, context:str, continuation:str)->tuple:
     ctx = tok(context, verbose=False)['input_ids']
     return ctx, tok(context + continuation, verbose=False)['input_ids'][len(ctx):]
 
+# %% ../nbs/04_eval.ipynb #5bd5e980
+def prefix_tree(seqs:list)->tuple:
+    "A trie of token lists: `(tokens, parents, paths)`; a shared prefix is one chain; `paths[i]`: seq i's."
+    index, tokens, parents, paths = {}, [], [], []
+    for seq in seqs:
+        node, path = -1, []
+        for t in seq:
+            if (node, t) not in index: index[node, t] = len(tokens); tokens.append(t); parents.append(node)
+            node = index[node, t]; path.append(node)
+        paths.append(path)
+    return tokens, parents, paths
+
+def tree_inputs(tokens:list, parents:list)->tuple:
+    "What the model reads of a trie, `(nodes, ids, positions, sees)`: nodes with a child; `sees[i, j]`: j ⪯ i"
+    nodes = sorted(set(parents) - {-1})                  # a parent comes before its children
+    row = {n: j for j, n in enumerate(nodes)}
+    depth, sees = {-1: -1}, torch.zeros(len(nodes), len(nodes), dtype=torch.bool)
+    for j, n in enumerate(nodes):
+        depth[n] = depth[parents[n]] + 1
+        if parents[n] >= 0: sees[j] = sees[row[parents[n]]]
+        sees[j, j] = True
+    return nodes, [tokens[n] for n in nodes], [depth[n] for n in nodes], sees
+
+# %% ../nbs/04_eval.ipynb #334b2b59
+def _tree_row(enc:list, keys:list)->dict:
+    "The batch row of pairs `keys` (one context): the trie's inputs and, per pair, the rows predicting it."
+    if not enc[keys[0]][0]: raise ValueError('an empty context: nothing predicts the first continuation id')
+    tokens, parents, paths = prefix_tree([enc[k][0] + enc[k][1] for k in keys])
+    nodes, ids, positions, sees = tree_inputs(tokens, parents)
+    at = {n: j for j, n in enumerate(nodes)}
+    reads = {k: [at[path[i-1]] for i in range(len(enc[k][0]), len(path))]    # token i: predicted at i-1
+             for k, path in zip(keys, paths)}
+    return dict(ids=ids, positions=positions, sees=sees, reads=reads)
+
+def _pack(trees:list, row_tokens:int)->list:
+    "Trees, longest first, each into the first row with room for it (first-fit decreasing): a list of rows."
+    rows, used = [], []
+    for t in sorted(trees, key=lambda t: -len(t['ids'])):
+        j = next((j for j, u in enumerate(used) if u + len(t['ids']) <= row_tokens), len(rows))
+        if j == len(rows): rows.append([]); used.append(0)
+        rows[j].append(t); used[j] += len(t['ids'])
+    return rows
+
+def _packed_batch(rows:list, pad_id:int, dtype)->tuple:
+    "`(ids, positions, additive 4-D mask, starts)` of packed rows; `starts[j]`: each tree's offset in row j."
+    n = max(sum(len(t['ids']) for t in row) for row in rows)
+    x = torch.full((len(rows), n), pad_id, dtype=torch.long); pos = torch.zeros_like(x)
+    sees, starts = torch.eye(n, dtype=torch.bool).repeat(len(rows), 1, 1), []
+    for j, row in enumerate(rows):
+        starts.append([]); a = 0
+        for t in row:
+            b = a + len(t['ids']); starts[-1].append(a)
+            x[j, a:b], pos[j, a:b] = torch.tensor(t['ids']), torch.tensor(t['positions'])
+            sees[j, a:b, a:b] = t['sees']; a = b
+    mask = torch.zeros(sees.shape, dtype=dtype).masked_fill(~sees, torch.finfo(dtype).min)
+    return x, pos, mask[:, None], starts
+
+def _batched(rows:list, pairs_per_batch:int)->list:
+    "Packed rows in batches of about `pairs_per_batch` pairs."
+    out = [[]]
+    for row in rows:
+        if out[-1] and sum(len(t['reads']) for r in out[-1] for t in r) >= pairs_per_batch: out.append([])
+        out[-1].append(row)
+    return out
+
 @torch.no_grad()
-def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-likelihoods')->list:
-    "Summed log-probability of each `(context, continuation)`'s continuation tokens; right-padded batches."
+def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-likelihoods',
+                   row_tokens:int=256)->list:
+    "Summed log-probability of each `(context, continuation)`'s continuation; a packed trie per context."
     from tqdm.auto import tqdm
     enc = [encode_pair(tok, c, s) for c, s in pairs]
-    order = _by_length_keeping_contexts([c for c, _ in pairs], [len(c) + len(s) for c, s in enc])
+    groups = {}
+    for k, (c, _) in enumerate(pairs): groups.setdefault(c, []).append(k)
+    trees = [_tree_row(enc, ks) for ks in groups.values()]
+    rows = _pack(trees, max(row_tokens, max(len(t['ids']) for t in trees)))
     head, out = model.get_output_embeddings(), {}
-    for i in tqdm(range(0, len(enc), batch_size), desc=desc, leave=False):
-        batch = order[i:i+batch_size]
-        seqs = [(enc[k][0] + enc[k][1])[:-1] for k in batch]
-        x = torch.full((len(seqs), max(map(len, seqs))), tok.pad_token_id or 0, dtype=torch.long)
-        mask = torch.zeros_like(x)
-        for j, q in enumerate(seqs): x[j, :len(q)] = torch.tensor(q); mask[j, :len(q)] = 1
-        hidden = model(input_ids=x.to(model.device), attention_mask=mask.to(model.device),
-                       output_hidden_states=True, logits_to_keep=1).hidden_states[-1]   # after the final norm
-        for j, k in enumerate(batch):
-            c, s = enc[k]
-            pos = torch.arange(len(c) - 1, len(c) + len(s) - 1)                   # the positions predicting s
-            logp = head(hidden[j, pos]).float().log_softmax(-1)                  # the LM head only there
-            out[k] = logp[torch.arange(len(s)), torch.tensor(s)].sum().item()
+    for batch in tqdm(_batched(rows, batch_size), desc=desc, leave=False):
+        x, pos, mask, starts = _packed_batch(batch, tok.pad_token_id or 0, model.dtype)
+        hidden = model(input_ids=x.to(model.device), position_ids=pos.to(model.device),
+                       attention_mask=mask.to(model.device), output_hidden_states=True,
+                       logits_to_keep=1).hidden_states[-1]                     # after the final norm
+        reads = {k: (j, [a + i for i in at]) for j, row in enumerate(batch)
+                 for a, t in zip(starts[j], row) for k, at in t['reads'].items()}
+        need = sorted({(j, i) for j, at in reads.values() for i in at})         # shared positions once
+        where = {p: n for n, p in enumerate(need)}
+        states = hidden[torch.tensor([j for j, _ in need]), torch.tensor([i for _, i in need])]
+        logp = head(states).float().log_softmax(-1)                            # the LM head only there
+        for k, (j, at) in reads.items():
+            out[k] = logp[torch.tensor([where[j, i] for i in at]), torch.tensor(enc[k][1])].sum().item()
     return [out[k] for k in range(len(enc))]
-
-def _by_length_keeping_contexts(contexts:list, lengths:list)->list:
-    "Indices, longest first, with the continuations of one context next to each other (one batch)."
-    first = {}
-    group = [first.setdefault(c, i) for i, c in enumerate(contexts)]
-    longest = {}
-    for g, n in zip(group, lengths): longest[g] = max(longest.get(g, 0), n)
-    return sorted(range(len(contexts)), key=lambda i: (-longest[group[i]], group[i], i))
 
 def evaluate_piqa_loglik(model, tok, limit:int|None=None, batch_size:int=32)->dict:
     "PIQA accuracy by log-likelihood (lm-evaluation-harness's method): `acc`, `acc_norm`, per-item details."
