@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCTION', 'MUWA_PIQA_INSTRUCTION',
-           'BOOTSTRAP_RESAMPLES', 'TASKS', 'Metric', 'improved', 'reported_table', 'normalize_answer', 'f1_score',
-           'exact_match', 'squad_item_scores', 'squad_prompt', 'muwa_gold_variants', 'muwa_squad_prediction',
-           'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll', 'evaluate_wikitext', 'piqa_context',
-           'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein',
-           'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci', 'perplexity_ci', 'paired_difference',
-           'evaluate_model', 'compare', 'load_for_eval']
+           'BOOTSTRAP_RESAMPLES', 'TASKS', 'Metric', 'improved', 'with_direction', 'reported_table', 'normalize_answer',
+           'f1_score', 'exact_match', 'squad_item_scores', 'squad_prompt', 'muwa_gold_variants',
+           'muwa_squad_prediction', 'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll',
+           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods',
+           'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci',
+           'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
 
 # %% ../nbs/04_eval.ipynb #d90cd5f1
 import json, math, re, string, time
@@ -24,7 +24,7 @@ from .data import ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 from .quantized_load import load_quantized
 from .lora import load_adapter
 
-# %% ../nbs/04_eval.ipynb #1e95d3f1
+# %% ../nbs/04_eval.ipynb #95547116
 @dataclass(frozen=True)
 class Metric:
     "A reported metric and the direction in which it improves."
@@ -49,13 +49,17 @@ def improved(metric:str, base:float, tuned:float)->bool:
     m = METRICS[metric]
     return tuned > base if m.higher_is_better else tuned < base
 
+def with_direction(description:str)->str:
+    "A metric's description (as in `METRICS`) followed by the direction in which it improves."
+    m = next(m for m in METRICS.values() if m.description == description)
+    return f"{description} ({'higher' if m.higher_is_better else 'lower'} is better)"
+
 def reported_table()->str:
     "Muwa's reported numbers as a markdown table, with a column that says which model is really better."
     rows = ['| metric | OPT-1.3b | Muwa | better |', '|---|---|---|---|']
     for k, (b, t) in MUWA_REPORTED.items():
-        direction = 'higher' if METRICS[k].higher_is_better else 'lower'
         better = 'Muwa' if improved(k, b, t) else 'OPT-1.3b'
-        rows.append(f"| {METRICS[k].description} ({direction} is better) | {b} | {t} | {better} |")
+        rows.append(f"| {with_direction(METRICS[k].description)} | {b} | {t} | {better} |")
     return '\n'.join(rows)
 
 # %% ../nbs/04_eval.ipynb #3dd44179

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['STAGES', 'DEMO_LIMITS', 'results_table', 'write_report', 'run_study']
 
-# %% ../nbs/06_study.ipynb #7aad5444
+# %% ../nbs/06_study.ipynb #64b29e29
 import json, math, time
 from dataclasses import asdict
 from pathlib import Path
@@ -16,7 +16,7 @@ from .data import load_records, split_by_category, tokenize_records, truncation_
 from .quantized_load import load_quantized, measured_weight_bytes, model_config
 from .memory import estimate_training_memory
 from .train import train_sft, training_precision
-from .eval import compare, evaluate_model, load_for_eval
+from .eval import compare, evaluate_model, load_for_eval, with_direction
 from .dpo import load_preferences, preference_accuracy, tokenize_preferences, train_dpo
 
 # %% ../nbs/06_study.ipynb #817992af
@@ -143,12 +143,12 @@ def _plot_dpo(logs:list, path:Path):
     for ax in axes: ax.set_xlabel('step')
     fig.tight_layout(); fig.savefig(path, dpi=110, bbox_inches='tight'); plt.close(fig)
 
-# %% ../nbs/06_study.ipynb #4c1cccad
+# %% ../nbs/06_study.ipynb #0090a5f5
 def results_table(results:dict)->str:
     "The study's numbers as a markdown table: base, tuned, difference with its 95% interval, verdict."
     rows = ['| metric | base | tuned (SFT) | difference [95% CI] | better |', '|---|---|---|---|---|']
     for r in results['eval']['comparison']:
-        rows.append(f"| {r['metric']} (n={r['n']}) | {r['base']:.4g} | {r['tuned']:.4g} | "
+        rows.append(f"| {with_direction(r['metric'])} (n={r['n']}) | {r['base']:.4g} | {r['tuned']:.4g} | "
                     f"{r['difference']:+.3g} [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}] | {r['better']} |")
     d = results['dpo']
     verdict = {'tuned': 'after DPO', 'base': 'before DPO'}.get(d['better'], d['better'])
