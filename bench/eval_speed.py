@@ -9,10 +9,10 @@ rate are reported, and the speed-up of the medians.
   generation config carried no EOS id), the answer read up to the first EOS and newline. Asserted: the same
   answer for every question.
 - PIQA, examples/s: `evaluate_piqa_loglik` (each item a prefix tree in which the context and the solutions'
-  common beginning are read once, trees packed into rows of 256 tokens; LM head only where scored) against Muwa's generate-and-parse
-  loop (one prompt at a time, its numbered-choice prompt, repetition penalty 1.2, all 32 tokens, parsed as
-  04_eval does); our batched `evaluate_piqa_generate` is a third arm, for
-  reference. The methods differ, so accuracies are reported, not asserted equal; asserted instead: the batched
+  common beginning are read once, trees packed into rows of 256 tokens; LM head only where scored) against
+  Muwa's generate-and-parse loop (one prompt at a time, its numbered-choice prompt, repetition penalty 1.2,
+  all 32 tokens, parsed as 04_eval does); our batched `evaluate_piqa_generate` is a third arm, for reference.
+  The methods differ, so accuracies are reported, not asserted equal; asserted instead: the batched
   log-likelihoods equal an unbatched recomputation (one pair at a time, the model's own loss) within 1e-3
   nats.
 - wikitext-2 test, tokens scored/s: `window_nll` (equal windows batched 4 at a time, logits only where scored)
@@ -99,12 +99,14 @@ def matmul_peak(n:int=2048, repeats:int=5)->float:
     return 2*n**3/min(_timed(lambda: a @ b)[0] for _ in range(repeats))/1e9
 
 
-def guide_loop_flops(model, windows:list)->float:
-    "Model FLOPs of the guide loop: 2 per weight per token read (LM head on every position) plus attention."
+def window_flops(model, windows:list, head_everywhere:bool)->float:
+    "Model FLOPs of the windows: 2 per weight per token (LM head everywhere or where scored) + attention."
     import torch.nn as nn
-    weights = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear))
-    c = model.config
-    return sum(2*weights*(e - b) + 4*c.num_hidden_layers*c.hidden_size*(e - b)**2 for b, e, _ in windows)
+    head = model.get_output_embeddings().weight.numel()
+    body = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear)) - head
+    attention = 4*model.config.num_hidden_layers*model.config.hidden_size
+    return sum(2*body*(e - b) + 2*head*((e - b) if head_everywhere else s) + attention*(e - b)**2
+               for b, e, s in windows)
 
 
 def prefill_seconds(model, tok, prompts:list)->float:
@@ -114,16 +116,6 @@ def prefill_seconds(model, tok, prompts:list)->float:
     with torch.no_grad():
         for p in prompts: model(**tok(p, return_tensors='pt'), logits_to_keep=1)
     return time.perf_counter() - t
-
-
-def scored_only_flops(model, windows:list)->float:
-    "Model FLOPs of the least work scoring the windows: all layers on every token, the LM head where scored."
-    import torch.nn as nn
-    head = model.get_output_embeddings().weight.numel()
-    body = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear)) - head
-    c = model.config
-    attention = 4*c.num_hidden_layers*c.hidden_size
-    return sum(2*body*(e - b) + 2*head*s + attention*(e - b)**2 for b, e, s in windows)
 
 
 def main():
@@ -172,8 +164,9 @@ def main():
     assert gap <= 1e-3, gap
     peak = matmul_peak()
     prefill = min(prefill_seconds(model, tok, prompts) for _ in range(a.repeats))
-    least = scored_only_flops(model, windows)/(peak*1e9)
-    guide_gflops = guide_loop_flops(model, windows)/statistics.median(seconds['wikitext guide loop'])/1e9
+    least = window_flops(model, windows, head_everywhere=False)/(peak*1e9)
+    guide_seconds = statistics.median(seconds['wikitext guide loop'])
+    guide_gflops = window_flops(model, windows, head_everywhere=True)/guide_seconds/1e9
     checks = dict(squad_answers_equal=len(prompts), piqa_loglik_max_gap_nats=gap,
                   piqa_acc={'loglik': ll['acc'], 'muwa loop': sum(muwa_acc)/len(muwa_acc),
                             'batched generate': gen['acc']},

@@ -250,9 +250,9 @@ def tree_inputs(tokens:list, parents:list)->tuple:
         sees[j, j] = True
     return nodes, [tokens[n] for n in nodes], [depth[n] for n in nodes], sees
 
-# %% ../nbs/04_eval.ipynb #334b2b59
-def _tree_row(enc:list, keys:list)->dict:
-    "The batch row of pairs `keys` (one context): the trie's inputs and, per pair, the rows predicting it."
+# %% ../nbs/04_eval.ipynb #4d420a67
+def _item_tree(enc:list, keys:list)->dict:
+    "The prefix tree of pairs `keys` (one context): its inputs and, per pair, the inputs predicting it."
     if not enc[keys[0]][0]: raise ValueError('an empty context: nothing predicts the first continuation id')
     tokens, parents, paths = prefix_tree([enc[k][0] + enc[k][1] for k in keys])
     nodes, ids, positions, sees = tree_inputs(tokens, parents)
@@ -286,10 +286,10 @@ def _packed_batch(rows:list, pad_id:int, dtype)->tuple:
 
 def _batched(rows:list, pairs_per_batch:int)->list:
     "Packed rows in batches of about `pairs_per_batch` pairs."
-    out = [[]]
+    out, pairs = [[]], 0
     for row in rows:
-        if out[-1] and sum(len(t['reads']) for r in out[-1] for t in r) >= pairs_per_batch: out.append([])
-        out[-1].append(row)
+        if pairs >= pairs_per_batch: out.append([]); pairs = 0
+        out[-1].append(row); pairs += sum(len(t['reads']) for t in row)
     return out
 
 @torch.no_grad()
@@ -300,7 +300,7 @@ def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-like
     enc = [encode_pair(tok, c, s) for c, s in pairs]
     groups = {}
     for k, (c, _) in enumerate(pairs): groups.setdefault(c, []).append(k)
-    trees = [_tree_row(enc, ks) for ks in groups.values()]
+    trees = [_item_tree(enc, ks) for ks in groups.values()]
     rows = _pack(trees, max(row_tokens, max(len(t['ids']) for t in trees)))
     head, out = model.get_output_embeddings(), {}
     for batch in tqdm(_batched(rows, batch_size), desc=desc, leave=False):
