@@ -1,13 +1,14 @@
 """Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against Muwa's one-by-one ways.
 
-Usage: python bench/eval_speed.py [--squad 32] [--piqa 32] [--wikitext-rows 120] [--repeats 3] [--json]
+Usage: python bench/eval_speed.py [--squad 32] [--batch-size 32] [--piqa 32] [--wikitext-rows 120]
+                                  [--repeats 3] [--json]
 
 Arms run interleaved in one process on the same loaded model, `--repeats` times; min and median of each arm's
 rate are reported, and the speed-up of the medians.
-- SQuAD-mini, examples/s: `generate_batched` (16 prompts a batch, sorted by length, left padding, KV cache,
-  stop at EOS or a newline) against Muwa's loop: one prompt at a time, greedy, all 32 new tokens (Muwa's
-  generation config carried no EOS id), the answer read up to the first EOS and newline. Asserted: the same
-  answer for every question.
+- SQuAD-mini, examples/s: `generate_batched` (`--batch-size` prompts a batch, sorted by length; each prompt
+  read alone into a static KV cache, then decoded together; stop at EOS or a newline) against Muwa's loop:
+  one prompt at a time, greedy, all 32 new tokens (Muwa's generation config carried no EOS id), the answer
+  read up to the first EOS and newline. Asserted: the same answer for every question.
 - PIQA, examples/s: `evaluate_piqa_loglik` (each item a prefix tree in which the context and the solutions'
   common beginning are read once, trees packed into rows of 256 tokens; LM head only where scored) against
   Muwa's generate-and-parse loop (one prompt at a time, its numbered-choice prompt, repetition penalty 1.2,
@@ -120,7 +121,8 @@ def prefill_seconds(model, tok, prompts:list)->float:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--squad', type=int, default=32); ap.add_argument('--piqa', type=int, default=32)
+    ap.add_argument('--squad', type=int, default=32); ap.add_argument('--batch-size', type=int, default=32)
+    ap.add_argument('--piqa', type=int, default=32)
     ap.add_argument('--wikitext-rows', type=int, default=120)
     ap.add_argument('--repeats', type=int, default=3)
     ap.add_argument('--json', action='store_true')
@@ -143,8 +145,8 @@ def main():
     def arm(name, f, n):
         t, out = _timed(f); rates[name].append(n/t); seconds[name].append(t); return out
     for _ in range(a.repeats):
-        fast = arm('squad batched', lambda: generate_batched(model, tok, prompts, 32, batch_size=16),
-                   len(prompts))
+        n = len(prompts)
+        fast = arm('squad batched', lambda: generate_batched(model, tok, prompts, 32, a.batch_size), n)
         slow = arm('squad muwa loop', lambda: muwa_squad_loop(model, tok, prompts), len(prompts))
         differ = [i for i, (x, y) in enumerate(zip(fast, slow)) if x != y]
         assert not differ, f"SQuAD answers differ at {differ[:5]}: {fast[differ[0]]!r} vs {slow[differ[0]]!r}"
@@ -173,7 +175,8 @@ def main():
                   wikitext_perplexity=dict(batched=ppl_fast, guide_loop=ppl_slow), wikitext_tokens=scored,
                   wikitext_windows=len(windows))
     med = lambda k: statistics.median(rates[k])
-    res = dict(threads=torch.get_num_threads(), repeats=a.repeats, n=dict(squad=a.squad, piqa=a.piqa),
+    res = dict(threads=torch.get_num_threads(), repeats=a.repeats,
+               n=dict(squad=a.squad, squad_batch_size=a.batch_size, piqa=a.piqa),
                rates={k: stats(v) for k, v in rates.items()},
                units={'squad': 'examples/s', 'piqa': 'examples/s', 'wikitext': 'scored tokens/s'},
                speedup={'squad (target 4x)': round(med('squad batched')/med('squad muwa loop'), 2),

@@ -6,12 +6,12 @@
 __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCTION', 'MUWA_PIQA_INSTRUCTION',
            'BOOTSTRAP_RESAMPLES', 'TASKS', 'Metric', 'improved', 'with_direction', 'reported_table', 'normalize_answer',
            'f1_score', 'exact_match', 'squad_item_scores', 'squad_prompt', 'muwa_gold_variants',
-           'muwa_squad_prediction', 'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll',
-           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods',
-           'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci',
-           'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
+           'muwa_squad_prediction', 'prefilled_cache', 'generate_batched', 'evaluate_squad', 'sliding_windows',
+           'window_nll', 'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs',
+           'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate',
+           'bootstrap_ci', 'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
 
-# %% ../nbs/04_eval.ipynb #d90cd5f1
+# %% ../nbs/04_eval.ipynb #82321976
 import json, math, re, string, time
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from .assets import load_data
 from .data import ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 from .quantized_load import load_quantized
 from .lora import load_adapter
+from transformers import DynamicCache, StaticCache
 
 # %% ../nbs/04_eval.ipynb #95547116
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def muwa_squad_prediction(prediction:str, answers:list)->str:
         if a.lower() in prediction.lower(): return a
     return prediction
 
-# %% ../nbs/04_eval.ipynb #28b69146
+# %% ../nbs/04_eval.ipynb #4fd18997
 def _eos_ids(model, tok)->set:
     "Every token id that ends a generation: the model's generation config and the tokenizer's EOS."
     ids = getattr(getattr(model, 'generation_config', None), 'eos_token_id', None)
@@ -130,31 +131,51 @@ def _until_eos(ids:list, eos:set)->list:
     return next((ids[:i+1] for i, t in enumerate(ids) if t in eos), ids)
 
 @torch.no_grad()
-def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size:int=16,
+def prefilled_cache(model, prompts:list, max_new_tokens:int)->StaticCache|None:
+    "A batch KV cache of token-id lists `prompts` but their last ids, each read alone, right-aligned."
+    width = max(len(ids) for ids in prompts) - 1
+    if width == 0: return None                                      # one-id prompts: nothing to prefill
+    keys = values = None
+    for row, ids in enumerate(prompts):
+        if len(ids) == 1: continue
+        alone = DynamicCache(config=model.config)
+        model(input_ids=torch.tensor([ids[:-1]], device=model.device), past_key_values=alone, use_cache=True,
+              logits_to_keep=1)
+        if keys is None:                                            # shapes from the first prompt read
+            blank = lambda t: t.new_zeros(len(prompts), t.shape[1], width, t.shape[3])
+            keys, values = [blank(l.keys) for l in alone.layers], [blank(l.values) for l in alone.layers]
+        at = slice(width + 1 - len(ids), None)                          # right-aligned
+        for k, v, layer in zip(keys, values, alone.layers):
+            k[row, :, at], v[row, :, at] = layer.keys[0], layer.values[0]
+    cache = StaticCache(config=model.config, max_cache_len=width + max_new_tokens)
+    for i, (k, v) in enumerate(zip(keys, values)): cache.update(k, v, i)
+    return cache
+
+@torch.no_grad()
+def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size:int=32,
                      stop_at_newline:bool=True, repetition_penalty:float=1.0, desc:str='generating')->list:
-    "Greedy completions of `prompts`, batched with left padding and the KV cache (stop at EOS and a newline)."
+    "Greedy completions of `prompts`: each read alone, then decoded together (stop at EOS and a newline)."
     from tqdm.auto import tqdm
-    lengths = [len(ids) for ids in tok(list(prompts), verbose=False)['input_ids']]
-    order = sorted(range(len(prompts)), key=lambda i: -lengths[i])     # like lengths together: little padding
-    side, tok.padding_side = tok.padding_side, 'left'
-    eos = _eos_ids(model, tok)
-    out = {}
-    try:
-        for i in tqdm(range(0, len(prompts), batch_size), desc=desc, leave=False):
-            batch = order[i:i+batch_size]
-            enc = tok([prompts[j] for j in batch], return_tensors='pt', padding=True).to(model.device)
-            kw = dict(stop_strings=['\n'], tokenizer=tok) if stop_at_newline else {}
-            gen = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
-                                 repetition_penalty=repetition_penalty, pad_token_id=tok.pad_token_id, **kw)
-            new = [_until_eos(row, eos) for row in gen[:, enc['input_ids'].shape[1]:].tolist()]
-            out.update(zip(batch, tok.batch_decode(new, skip_special_tokens=stop_at_newline)))
-    finally: tok.padding_side = side
+    ids = tok(list(prompts), verbose=False)['input_ids']
+    order = sorted(range(len(prompts)), key=lambda i: -len(ids[i]))    # like lengths together: little padding
+    eos, out = _eos_ids(model, tok), {}
+    kw = dict(stop_strings=['\n'], tokenizer=tok) if stop_at_newline else {}
+    for i in tqdm(range(0, len(prompts), batch_size), desc=desc, leave=False):
+        batch = [ids[j] for j in order[i:i+batch_size]]
+        width = max(len(x) for x in batch)
+        x = torch.tensor([x[:1]*(width - len(x)) + x for x in batch], device=model.device)  # own first id
+        mask = torch.tensor([[0]*(width - len(x)) + [1]*len(x) for x in batch], device=model.device)
+        gen = model.generate(input_ids=x, attention_mask=mask, past_key_values=prefilled_cache(model, batch,
+                             max_new_tokens), max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
+                             repetition_penalty=repetition_penalty, pad_token_id=tok.pad_token_id, **kw)
+        new = [_until_eos(row, eos) for row in gen[:, width:].tolist()]
+        out.update(zip(order[i:i+batch_size], tok.batch_decode(new, skip_special_tokens=stop_at_newline)))
     return [out[i].split('\n')[0].strip() if stop_at_newline else out[i].strip() for i in range(len(prompts))]
 
 def evaluate_squad(model, tok,
                    mode:str='standard',     # 'standard' or 'muwa'
                    limit:int|None=None,     # the first N questions; None: all 1,057
-                   batch_size:int=16)->dict:
+                   batch_size:int=32)->dict:
     "Exact match and F1 (0-100) on SQuAD-mini, with per-question scores and `{id: prediction}`."
     rows = load_data('squad-mini')
     rows = rows.select(range(min(limit, len(rows)))) if limit else rows
@@ -331,7 +352,7 @@ def evaluate_piqa_loglik(model, tok, limit:int|None=None, batch_size:int=32)->di
                 per_item=dict(acc=acc.astype(float).tolist(), acc_norm=acc_norm.astype(float).tolist()),
                 loglikelihoods=ll.tolist())
 
-# %% ../nbs/04_eval.ipynb #a2b25ce3
+# %% ../nbs/04_eval.ipynb #23796d52
 MUWA_PIQA_INSTRUCTION = ('You will be presented with a task and two possible solutions. '
                          'Your goal is to select the solution that best achieves the given task.\n'
                          'Task: {goal}\nSolutions:\n  1. {sol1}\n  2. {sol2}\nAnswer with either "1" or "2".')
@@ -354,7 +375,7 @@ def parse_piqa_answer(text:str, sol1:str, sol2:str)->int:
     if hits: return min(hits)[1]
     return int(levenshtein(text, sol2) < levenshtein(text, sol1))
 
-def evaluate_piqa_generate(model, tok, limit:int|None=None, batch_size:int=16)->dict:
+def evaluate_piqa_generate(model, tok, limit:int|None=None, batch_size:int=32)->dict:
     "PIQA accuracy Muwa's way: generate an answer to a numbered-choice prompt and parse it."
     rows = load_data('piqa')
     rows = rows.select(range(min(limit, len(rows)))) if limit else rows
@@ -400,14 +421,14 @@ def paired_difference(metric:str, base, tuned, n_resamples:int=BOOTSTRAP_RESAMPL
     verdict = 'no clear difference' if lo <= 0 <= hi else ('tuned' if (lo > 0) == higher else 'base')
     return dict(difference=diff, ci=(lo, hi), better=verdict)
 
-# %% ../nbs/04_eval.ipynb #0c45b564
+# %% ../nbs/04_eval.ipynb #ab6d05ee
 TASKS = ('squad', 'wikitext', 'piqa')
 
 def evaluate_model(model, tok,
                    tasks=TASKS,             # any of 'squad', 'wikitext', 'piqa'
                    mode:str='standard',     # 'standard' or 'muwa'
                    limit:int|None=None,     # items per task (rows of wikitext); None: the full sets
-                   batch_size:int=16, seed:int=0)->dict:
+                   batch_size:int=32, seed:int=0)->dict:
     "A report per task: metric values, `n`, mode, 95% bootstrap intervals, and the per-item scores."
     unknown = [t for t in tasks if t not in TASKS]
     if unknown: raise ValueError(f"unknown task {unknown[0]!r}; valid tasks: {', '.join(TASKS)}")
@@ -419,13 +440,13 @@ def evaluate_model(model, tok,
             r = evaluate_squad(model, tok, mode, limit, batch_size)
             r['ci'] = {k: bootstrap_ci(r['per_item'][k], seed=seed) for k in ('f1', 'exact_match')}
         elif task == 'wikitext':
-            # on a CPU one 1,024-token window keeps the matrix units busy (bench/eval_speed.py: 75% of peak);
+            # on a CPU one 1,024-token window keeps the matrix units busy (bench/eval_speed.py: ~70% of peak);
             # batching windows there only adds memory traffic, so it batches them on a GPU only
             windows = 1 if model.device.type == 'cpu' else max(1, batch_size//4)
             r = evaluate_wikitext(model, tok, mode, limit, batch_size=windows)
             r['ci'] = dict(perplexity=perplexity_ci(r['per_window'], seed=seed))
         else:
-            r = evaluate_piqa_loglik(model, tok, limit, 2*batch_size) if mode == 'standard' else \
+            r = evaluate_piqa_loglik(model, tok, limit, batch_size) if mode == 'standard' else \
                 evaluate_piqa_generate(model, tok, limit, batch_size)
             r['ci'] = {k: bootstrap_ci(v, seed=seed) for k, v in r['per_item'].items()}
         out[task] = dict(r, seconds=round(time.perf_counter() - t, 1))
