@@ -8,7 +8,8 @@ where the CPU has bf16 instructions.
 - ours: `train_sft` with the cpu-demo preset (prompt + response, response-only loss, length-grouped batches of
   4 rows of up to 256 tokens, no gradient checkpointing);
 - muwa-faithful baseline: the same Trainer with the language-modelling collator, random order and gradient
-  checkpointing, on the same prompt + response text (both see the same tokens), same batch, length cap and LoRA.
+  checkpointing, on the same prompt + response text (both see the same tokens), same batch, length cap and LoRA;
+- ours with glibc's default malloc (`CPU_KEEP_FREED_MEMORY = False`): what keeping freed memory is worth.
 
 Real tokens are the non-padding tokens; learned tokens those with a label (the loss's tokens). Model FLOPs of
 LoRA on a frozen base, counting only useful work:
@@ -34,8 +35,9 @@ steps = a['warmup'] + a['steps']
 preset = get_preset('cpu-demo', precision=a['precision'], max_steps=steps, logging_steps=1, eval_steps=None,
                     save_steps=None, val_rows=a['val_rows'])
 if a['arm'] == 'ours':
-    from muwa_nb.train import train_sft
-    m = train_sft(preset, tempfile.mkdtemp(), device='cpu', callbacks=[Clock()])
+    import muwa_nb.train as T
+    T.CPU_KEEP_FREED_MEMORY = a['keep_freed_memory']
+    m = T.train_sft(preset, tempfile.mkdtemp(), device='cpu', callbacks=[Clock()])
     log, eval_loss = m['log_history'], m['final_eval_loss']
 else:   # Muwa's way: LM collator (labels = ids, padding masked), random order, gradient checkpointing
     from transformers import DataCollatorForLanguageModeling
@@ -59,8 +61,9 @@ print('BENCH', json.dumps(dict(seconds=clock[e] - clock[w], real_tokens=real, pa
                                peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024)))
 '''
 
-def child(arm:str, precision:str, steps:int, warmup:int, val_rows:int=8)->dict:
-    a = dict(arm=arm, precision=precision, steps=steps, warmup=warmup, val_rows=val_rows)
+def child(arm:str, precision:str, steps:int, warmup:int, val_rows:int=8, keep_freed_memory:bool=True)->dict:
+    a = dict(arm=arm, precision=precision, steps=steps, warmup=warmup, val_rows=val_rows,
+             keep_freed_memory=keep_freed_memory)
     r = subprocess.run([sys.executable, '-c', CHILD, json.dumps(a)], capture_output=True, text=True)
     line = [l for l in r.stdout.splitlines() if l.startswith('BENCH ')]
     if r.returncode or not line: raise SystemExit(f'{arm}/{precision} failed:\n{r.stderr[-3000:]}')
@@ -112,6 +115,8 @@ def main():
     for _ in range(a.repeats):
         for p in precisions:
             for arm in ('ours', 'muwa'): runs.setdefault(f'{arm}-{p}', []).append(child(arm, p, a.steps, a.warmup))
+            runs.setdefault(f'ours-{p}-glibc', []).append(
+                child('ours', p, a.steps, a.warmup, keep_freed_memory=False))
     res = dict(threads=torch.get_num_threads(), cpu_bf16=cpu_supports_bf16(), steps=a.steps, warmup=a.warmup,
                repeats=a.repeats, matmul_peak_gflops={p: round(v, 1) for p, v in peaks.items()}, model=shape,
                arms={k: summarise(v, shape, peaks[k.split('-')[1]]) for k, v in runs.items()})
@@ -120,13 +125,16 @@ def main():
     if 'bf16' in precisions:
         res['speedup']['ours bf16 vs muwa fp32'] = round(med('ours-bf16')/med('muwa-fp32'), 2)
         res['speedup']['ours bf16 vs ours fp32'] = round(med('ours-bf16')/med('ours-fp32'), 2)
+    for p in precisions:
+        res['speedup'][f'ours {p}: freed memory kept vs glibc default'] = round(
+            med(f'ours-{p}')/med(f'ours-{p}-glibc'), 2)
         losses = {p: child('ours', p, a.loss_steps - 1, 1, val_rows=48)['eval_loss'] for p in precisions}
         res['validation_loss_after_loss_steps'] = {p: round(v, 4) for p, v in losses.items()}
     if a.json: print(json.dumps(res, indent=1)); return
     print(f"{res['threads']} threads, CPU bf16: {res['cpu_bf16']}, matmul peak (GFLOP/s): {res['matmul_peak_gflops']}")
     for k, v in res['arms'].items():
         tps = v['real_tokens_per_s']
-        print(f"  {k:10s} real tokens/s min {tps['min']:7.1f} median {tps['median']:7.1f}"
+        print(f"  {k:15s} real tokens/s min {tps['min']:7.1f} median {tps['median']:7.1f}"
               f" | padding {v['padding_fraction']:.1%} | peak RSS {v['peak_rss_MiB']} MiB | {v['model_gflops']} GFLOP/s "
               f"= {v['share_of_matmul_peak']:.0%} of peak")
     print('speed-ups (medians):', res['speedup'])
