@@ -162,13 +162,13 @@ def muwa_memory_cli(argv:list|None=None):
     for k, v in est.items(): print(f"  {k:16s} {v/GIB:8.3f} GiB")
 
 # %% ../nbs/03_train.ipynb #2e816c15
-import contextlib, sys
+import contextlib, sys, tempfile
 
 def _writable_dir(text:str)->str:
     p = Path(text).expanduser()
     try:
         p.mkdir(parents=True, exist_ok=True)
-        probe = p/'.muwa_write_test'; probe.write_text(''); probe.unlink()
+        with tempfile.NamedTemporaryFile(dir=p, prefix='.muwa_write_test'): pass  # own name: ranks may race
     except OSError as e: raise argparse.ArgumentTypeError(f"cannot write to {text}: {e.strerror}") from None
     return str(p)
 
