@@ -94,7 +94,10 @@ def estimate_training_memory(config,                       # model config
     if optimizer not in states:
         raise ValueError(f"optimizer must be one of {list(states)}, not {optimizer!r}")
     other = compute if quant in ('int8', 'nf4') else None
-    weights = weight_bytes(meta, quant, double_quant, other_dtype=other)['total']
+    weights = weight_bytes(meta, quant, double_quant, other_dtype=other)
+    if quant is None and compute in (torch.float16, torch.bfloat16):   # 03's train_sft stores the frozen
+        weights['total'] -= weights['linear']//2                       # linear weights once in 16 bits
+    weights = weights['total']
     args = (config, batch, seq, r, target_modules, lora_dropout, compute)
     full = saved_activation_bytes(*args, False, attn_implementation, quant)
     acts = full['activations']
