@@ -7,8 +7,9 @@ steps; arms are interleaved and repeated `--repeats` times; min and median are r
 where the CPU has bf16 instructions.
 - ours: `train_sft` with the cpu-demo preset (prompt + response, response-only loss, length-grouped batches of
   4 rows of up to 256 tokens, no gradient checkpointing);
-- muwa-faithful baseline: the same Trainer with the language-modelling collator, random order and gradient
-  checkpointing, on the same prompt + response text (both see the same tokens), same batch, length cap and LoRA;
+- muwa-faithful baseline: the Trainer with the language-modelling collator, the model's own loss (logits at
+  every position), random order, gradient checkpointing and PyTorch's dropout, on the same prompt + response text
+  (both see the same tokens), same batch, length cap and LoRA;
 - ours with glibc's default malloc (`CPU_KEEP_FREED_MEMORY = False`): what keeping freed memory is worth.
 
 Real tokens are the non-padding tokens; learned tokens those with a label (the loss's tokens). Model FLOPs of
@@ -40,14 +41,17 @@ if a['arm'] == 'ours':
     m = T.train_sft(preset, tempfile.mkdtemp(), device='cpu', callbacks=[Clock()])
     log, eval_loss = m['log_history'], m['final_eval_loss']
 else:   # Muwa's way: LM collator (labels = ids, padding masked), random order, gradient checkpointing
-    from transformers import DataCollatorForLanguageModeling
+    from transformers import DataCollatorForLanguageModeling, Trainer
     from muwa_nb.train import MuwaTrainer, sft_datasets, sft_model, training_arguments
+    class Faithful(MuwaTrainer):        # token counts and logs of ours; the model's own loss over every position
+        compute_loss = Trainer.compute_loss
     preset = preset.replace(gradient_checkpointing=True, recipe='muwa')
     model, tok = sft_model(preset, 'cpu')
     data = sft_datasets(preset.replace(recipe='alpaca'), tok)          # prompt + response text, as ours
     train = data['train'].select_columns(['input_ids'])
-    trainer = MuwaTrainer(model=model, args=training_arguments(preset, tempfile.mkdtemp(), 'cpu'), train_dataset=train,
-                          data_collator=DataCollatorForLanguageModeling(tok, mlm=False), callbacks=[Clock()])
+    trainer = Faithful(model=model, args=training_arguments(preset, tempfile.mkdtemp(), 'cpu'), train_dataset=train,
+                       data_collator=DataCollatorForLanguageModeling(tok, mlm=False), callbacks=[Clock()])
+    trainer.compute_loss_func = None
     trainer.train(); log, eval_loss = trainer.state.log_history, None
 by_step = {r['step']: r for r in log if 'real_tokens' in r}
 w, e = a['warmup'], steps
@@ -128,8 +132,8 @@ def main():
     for p in precisions:
         res['speedup'][f'ours {p}: freed memory kept vs glibc default'] = round(
             med(f'ours-{p}')/med(f'ours-{p}-glibc'), 2)
-        losses = {p: child('ours', p, a.loss_steps - 1, 1, val_rows=48)['eval_loss'] for p in precisions}
-        res['validation_loss_after_loss_steps'] = {p: round(v, 4) for p, v in losses.items()}
+    losses = {p: child('ours', p, a.loss_steps - 1, 1, val_rows=48)['eval_loss'] for p in precisions}
+    res['validation_loss_after_loss_steps'] = {p: round(v, 4) for p, v in losses.items()}
     if a.json: print(json.dumps(res, indent=1)); return
     print(f"{res['threads']} threads, CPU bf16: {res['cpu_bf16']}, matmul peak (GFLOP/s): {res['matmul_peak_gflops']}")
     for k, v in res['arms'].items():

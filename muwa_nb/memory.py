@@ -96,7 +96,10 @@ def estimate_training_memory(config,                       # model config
     other = compute if quant in ('int8', 'nf4') else None
     weights = weight_bytes(meta, quant, double_quant, other_dtype=other)
     if quant is None and compute in (torch.float16, torch.bfloat16):   # 03's train_sft stores the frozen
-        weights['total'] -= weights['linear']//2                       # linear weights once in 16 bits
+        weights['total'] -= weights['linear']//2                       # linear weights once in 16 bits,
+        head = meta.get_output_embeddings()                            # and a tied LM head as a 16-bit copy
+        if head is not None and head.weight is meta.get_input_embeddings().weight:
+            weights['total'] += 2*head.weight.numel()
     weights = weights['total']
     args = (config, batch, seq, r, target_modules, lora_dropout, compute)
     full = saved_activation_bytes(*args, False, attn_implementation, quant)

@@ -13,9 +13,8 @@ import numpy as np
 import torch
 from .config import Preset, get_preset
 from .data import load_records, split_by_category, tokenize_records, truncation_counts
-from .quantized_load import load_quantized, measured_weight_bytes, model_config
-from .memory import estimate_training_memory
-from .train import train_sft, training_precision
+from .quantized_load import load_quantized, measured_weight_bytes
+from .train import memory_estimate, train_sft, training_precision
 from .eval import compare, evaluate_model, load_for_eval, with_direction
 from .dpo import load_preferences, preference_accuracy, tokenize_preferences, train_dpo
 
@@ -60,13 +59,7 @@ def _sft_stage(preset:Preset, device:str):
 def _load_stage(preset:Preset, device:str):
     def run(folder):
         model, _ = load_quantized(preset.model, preset.quant, device)
-        precision = training_precision(preset.precision, device)
-        compute = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision, torch.float32)
-        est = estimate_training_memory(model_config(preset.model), preset.quant, r=preset.lora_r,
-                                       target_modules=preset.target_modules, batch=preset.batch_size,
-                                       seq=preset.max_length, compute=compute,
-                                       gradient_checkpointing=preset.gradient_checkpointing,
-                                       overhead_gib=0.5 if device == 'cuda' else 0.0)
+        precision, est = training_precision(preset.precision, device), memory_estimate(preset, device)
         from muwa_nb.memory import plot_memory_breakdown
         label = f'{preset.name}: {preset.quant or "as stored"}, {preset.batch_size} x {preset.max_length}'
         ax = plot_memory_breakdown({label: est}, f'Estimated training memory, {preset.model}')

@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'optimizer_steps', 'preset_steps', 'cpu_supports_bf16',
-           'gpu_supports_bf16', 'training_precision', 'sft_datasets', 'sft_collator', 'frozen_linears_to', 'sft_model',
-           'TrainingError', 'device_memory_bytes', 'estimated_memory', 'check_fits', 'MuwaTrainer', 'keep_freed_memory',
+           'gpu_supports_bf16', 'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator',
+           'frozen_linears_to', 'sft_model', 'TrainingError', 'device_memory_bytes', 'memory_estimate',
+           'estimated_memory', 'check_fits', 'MuwaTrainer', 'keep_freed_memory', 'CPUDropout', 'use_cpu_dropout',
            'training_arguments', 'newest_checkpoint', 'peak_memory', 'library_versions', 'plot_loss_curves',
            'train_sft', 'load_trained']
 
@@ -66,6 +67,11 @@ def training_precision(requested:str, # 'auto', 'fp32', 'bf16' or 'fp16'
         raise ValueError("this GPU has no native bf16 (compute capability < 8.0, e.g. a T4): use 'fp16'")
     return requested
 
+def precision_dtype(precision:str # 'fp32', 'bf16' or 'fp16' (as `training_precision` returns it)
+                   )->torch.dtype:
+    "The dtype autocast computes in at `precision` (fp32: none, so `torch.float32`)."
+    return {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision, torch.float32)
+
 # %% ../nbs/03_train.ipynb #87d57e8d
 def sft_datasets(preset:Preset,      # recipe, data, lengths, split and sizes
                  tok,                # the model's tokenizer
@@ -94,14 +100,16 @@ def sft_collator(tok, device:str='cpu'):
 def frozen_linears_to(model:torch.nn.Module, # a model whose trainable weights are set (e.g. a peft model)
                       dtype:torch.dtype      # the autocast dtype: torch.bfloat16 or torch.float16
                      )->int:
-    "Store each frozen `nn.Linear`'s weight and bias in `dtype` (a tied LM head excepted); how many moved."
+    "Store each frozen `nn.Linear`'s weight and bias in `dtype` (a tied LM head: a copy); how many moved."
     head, embed = model.get_output_embeddings(), model.get_input_embeddings()
     tied = head is not None and embed is not None and head.weight is embed.weight
     moved = 0
     for m in model.modules():
         if type(m) is not torch.nn.Linear or m.weight.requires_grad or m.weight.dtype == dtype: continue
-        if tied and m is head: continue
-        m.to(dtype); moved += 1
+        if tied and m is head:        # the embedding lookup keeps the fp32 weights; the head: a copy
+            m.weight = torch.nn.Parameter(m.weight.detach().to(dtype), requires_grad=False)
+        else: m.to(dtype)
+        moved += 1
     return moved
 
 def sft_model(preset:Preset, device:str|None=None):
@@ -117,7 +125,6 @@ def sft_model(preset:Preset, device:str|None=None):
                       target_modules=list(preset.target_modules), bias='none', task_type='CAUSAL_LM')
     return get_peft_model(model, lora), tok
 
-
 # %% ../nbs/03_train.ipynb #a7ce8d53
 class TrainingError(ValueError):
     "A run that cannot start or cannot go on; the message says why and what to change."
@@ -130,17 +137,19 @@ def device_memory_bytes(device:str)->int:
         if line.startswith('MemAvailable:'): return int(line.split()[1])*1024
     return os.sysconf('SC_PAGE_SIZE')*os.sysconf('SC_AVPHYS_PAGES')
 
-def estimated_memory(preset:Preset, device:str, batch:int|None=None)->int:
-    "Peak training memory the estimator expects for `preset` on `device` (bytes)."
+def memory_estimate(preset:Preset, device:str, batch:int|None=None)->dict:
+    "The estimator's breakdown of peak training memory for `preset` on `device` (bytes; `total` sums it)."
     cuda = torch.device(device).type == 'cuda'
-    precision = training_precision(preset.precision, device)
-    compute = {'fp16': torch.float16, 'bf16': torch.bfloat16}.get(precision, torch.float32)
+    compute = precision_dtype(training_precision(preset.precision, device))
     return estimate_training_memory(model_config(preset.model), preset.quant, r=preset.lora_r,
                                     target_modules=preset.target_modules, lora_dropout=preset.lora_dropout,
                                     batch=batch or preset.batch_size, seq=preset.max_length,
                                     gradient_checkpointing=preset.gradient_checkpointing, compute=compute,
-                                    double_quant=preset.double_quant,
-                                    overhead_gib=0.5 if cuda else 0.0)['total']
+                                    double_quant=preset.double_quant, overhead_gib=0.5 if cuda else 0.0)
+
+def estimated_memory(preset:Preset, device:str, batch:int|None=None)->int:
+    "Peak training memory the estimator expects for `preset` on `device` (bytes)."
+    return memory_estimate(preset, device, batch)['total']
 
 def check_fits(preset:Preset, device:str, capacity:int|None=None)->dict:
     "The estimate and the capacity; if it does not fit, a `TrainingError` naming the largest batch that does."
@@ -165,21 +174,21 @@ class MuwaTrainer(Trainer):
         super().__init__(*args, **kwargs)
         self.tokens = dict(real=0, padded=0, learned=0, since=time.perf_counter(),
                            real_at_log=0, padded_at_log=0)
-        self.compute_loss_func, self._keep = self._learned_positions_loss, None
+        self.compute_loss_func = self._learned_positions_loss
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        keep = (inputs['labels'][:, 1:] != -100).any(0).nonzero().squeeze(-1)   # positions predicting a label
-        self._keep = keep if len(keep) < inputs['labels'].shape[1] - 1 else None
-        if self._keep is not None: inputs = {**inputs, 'logits_to_keep': keep}
-        return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        "The Trainer's loss, with the output layer fed only the hidden states that predict a learned token."
+        learned = inputs['labels'][:, 1:] != -100        # (rows, positions - 1): the next token has a label
+        def learned_states(head, args): return (args[0][:, :-1][learned].unsqueeze(0), *args[1:])
+        hook = self.model.get_output_embeddings().register_forward_pre_hook(learned_states)
+        try: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        finally: hook.remove()
 
     def _learned_positions_loss(self, outputs, labels, num_items_in_batch=None):
-        "Summed cross-entropy over the learned tokens, per token of the (accumulated, gathered) batch."
-        logits = outputs.logits.float()
-        if self._keep is None: logits, target = logits[:, :-1], labels[:, 1:]
-        else: target = labels[:, self._keep + 1]
-        loss = F.cross_entropy(logits.flatten(0, 1), target.flatten(), ignore_index=-100, reduction='sum')
-        return loss/(num_items_in_batch if num_items_in_batch is not None else (target != -100).sum())
+        "Summed cross-entropy of the learned tokens (one row of logits each), per token of the whole batch."
+        target = labels[:, 1:][labels[:, 1:] != -100]
+        loss = F.cross_entropy(outputs.logits.float()[0], target, reduction='sum')
+        return loss/(num_items_in_batch if num_items_in_batch is not None else len(target))
 
     def training_step(self, model, inputs, num_items_in_batch=None):
         if (mask := inputs.get('attention_mask')) is not None:
@@ -216,6 +225,27 @@ def keep_freed_memory()->bool:
     if mallopt is None: return False
     return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
 
+
+# %% ../nbs/03_train.ipynb #d7c0a002
+class CPUDropout(torch.nn.Dropout):
+    "`nn.Dropout` whose mask compares uniform 31-bit integers with a threshold: same distribution, cheaper."
+    def forward(self, x):
+        if not self.training or self.p == 0: return x
+        if self.p == 1: return x*0
+        threshold = round(self.p * 2**31)                   # drop when u < threshold, u uniform in [0, 2**31)
+        keep = torch.empty(x.shape, dtype=torch.int32, device=x.device).random_() >= threshold
+        return torch.where(keep, x * (2**31/(2**31 - threshold)), 0)
+
+def use_cpu_dropout(model:torch.nn.Module # a peft model with LoRA layers
+                   )->int:
+    "Put `CPUDropout` in place of each `nn.Dropout` of peft's LoRA layers (`lora_dropout`); how many."
+    swapped = 0
+    for m in model.modules():
+        drops = getattr(m, 'lora_dropout', None)
+        if not isinstance(drops, torch.nn.ModuleDict): continue
+        for name, d in drops.items():
+            if type(d) is torch.nn.Dropout: drops[name] = CPUDropout(d.p); swapped += 1
+    return swapped
 
 # %% ../nbs/03_train.ipynb #32c621c2
 def training_arguments(preset:Preset, output_dir:str, device:str, **kwargs):
@@ -290,12 +320,13 @@ def train_sft(preset:Preset|str,          # a preset or its name
     checkpoint = newest_checkpoint(out) if resume else None
     if resume and checkpoint is None: raise TrainingError(f"{out}: no complete checkpoint to resume from")
     fit = check_fits(preset, device)
-    if torch.device(device).type == 'cpu' and CPU_KEEP_FREED_MEMORY: keep_freed_memory()
+    cpu, precision = torch.device(device).type == 'cpu', training_precision(preset.precision, device)
+    if cpu and CPU_KEEP_FREED_MEMORY: keep_freed_memory()
     set_seed(preset.seed)
     model, tok = sft_model(preset, device)
-    precision = training_precision(preset.precision, device)
     if preset.quant is None and precision in ('bf16', 'fp16'):      # autocast would cast them at every step
-        frozen_linears_to(model, torch.bfloat16 if precision == 'bf16' else torch.float16)
+        frozen_linears_to(model, precision_dtype(precision))
+    if cpu: use_cpu_dropout(model)
     data = sft_datasets(preset, tok, records)
     args = training_arguments(preset, out, device)
     cols = ['input_ids', 'labels']
@@ -319,7 +350,7 @@ def train_sft(preset:Preset|str,          # a preset or its name
                    estimated_peak=fit['estimate'], **peak_memory(device), resumed_from=checkpoint,
                    log_history=log)
     run_config = dict(preset=asdict(preset), overrides=overrides, device=device,
-                      precision=training_precision(preset.precision, device), data_sha256=data['data_sha256'],
+                      precision=precision, data_sha256=data['data_sha256'],
                       train_rows=data['train_rows'], validation_rows=data['validation_rows'],
                       versions=library_versions(), world_size=args.world_size)
     if args.process_index == 0:
