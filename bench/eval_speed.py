@@ -8,9 +8,8 @@ rate are reported, and the speed-up of the medians.
 - SQuAD-mini, examples/s: `generate_batched` (`--batch-size` prompts a batch, sorted by length; the prefix the
   batch shares read once, then each prompt's rest alone, into a static KV cache; then decoded together, each
   group of 8 rows attending only over its own span of the cache; stop at EOS or a newline) against Muwa's
-  loop:
-  one prompt at a time, greedy, all 32 new tokens (Muwa's generation config carried no EOS id), the answer
-  read up to the first EOS and newline. Asserted: the same answer for every question.
+  loop: one prompt at a time, greedy, all 32 new tokens (Muwa's generation config carried no EOS id), the
+  answer read up to the first EOS and newline. Asserted: the same answer for every question.
 - PIQA, examples/s: `evaluate_piqa_loglik` (each item a prefix tree in which the context and the solutions'
   common beginning are read once, trees packed into rows of 256 tokens; LM head only where scored) against
   Muwa's generate-and-parse loop (one prompt at a time, its numbered-choice prompt, repetition penalty 1.2,
