@@ -243,7 +243,7 @@ def muwa_eval_cli(argv:list|None=None):
     p.add_argument('--tasks', type=_task_list, default='squad,wikitext,piqa', help='comma-separated tasks')
     p.add_argument('--mode', choices=['standard', 'muwa'], default='standard', help='how to score')
     p.add_argument('--limit', type=_positive_int, help='items per task (rows of wikitext); default: all')
-    p.add_argument('--batch-size', type=_positive_int, default=32, help='examples per batch')
+    p.add_argument('--batch-size', type=_positive_int, default=64, help='examples per batch')
     p.add_argument('--output', required=True, help='the JSON report to write')
     p.add_argument('--predictions', help='also write SQuAD predictions {question_id: answer} to this file')
     a = p.parse_args(argv)
