@@ -118,10 +118,9 @@ def window_flops(model, windows:list, head_everywhere:bool)->float:
 
 def prefill_seconds(model, tok, prompts:list, batch_size:int)->float:
     "Seconds `generate_batched` would spend reading the prompts: `prefilled_cache` over the same batches."
-    from muwa_nb.eval import cache_budget, kv_bytes_per_token, length_batches, prefilled_cache
+    from muwa_nb.eval import generation_batches, prefilled_cache
     ids = tok(prompts, verbose=False)['input_ids']
-    batches = length_batches([len(x) + 32 for x in ids], batch_size,
-                             cache_budget(model) // kv_bytes_per_token(model))
+    batches = generation_batches(model, ids, 32, batch_size)
     t = time.perf_counter()
     for rows in batches: prefilled_cache(model, [ids[i] for i in rows], 32)
     return time.perf_counter() - t

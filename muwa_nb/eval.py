@@ -8,10 +8,10 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCT
            'reported_table', 'normalize_answer', 'f1_score', 'exact_match', 'squad_item_scores', 'squad_prompt',
            'muwa_gold_variants', 'muwa_squad_prediction', 'row_spans', 'ragged_sdpa', 'ragged_attention',
            'shared_length', 'prefilled_cache', 'kv_bytes_per_token', 'cache_budget', 'length_batches',
-           'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll', 'evaluate_wikitext', 'piqa_context',
-           'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein',
-           'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci', 'perplexity_ci', 'paired_difference',
-           'evaluate_model', 'compare', 'load_for_eval']
+           'generation_batches', 'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll',
+           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods',
+           'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci',
+           'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
 
 # %% ../nbs/04_eval.ipynb #82321976
 import json, math, re, string, time
@@ -186,8 +186,8 @@ READ_GROUP = 4                      # prompts whose rests one forward pass reads
 
 @torch.no_grad()
 def prefilled_cache(model, prompts:list, max_new_tokens:int, group:int=READ_GROUP)->StaticCache|None:
-    "A batch KV cache of token-id lists `prompts` but their last ids, right-aligned; the prefix they all"
-    " share is read once, then the rests on top of it, `group` prompts a pass."
+    ("A batch KV cache of token-id lists `prompts` but their last ids, right-aligned; the prefix they all"
+     " share is read once, then the rests on top of it, `group` prompts a pass.")
     heads = [ids[:-1] for ids in prompts]
     width = max(len(h) for h in heads)
     if width == 0: return None                                      # one-id prompts: nothing to prefill
@@ -201,9 +201,8 @@ def prefilled_cache(model, prompts:list, max_new_tokens:int, group:int=READ_GROU
         read = rows[at:at+group]
         rests = [heads[r][shared:] for r in read]
         longest = max(len(x) for x in rests)
-        cache = DynamicCache(config=model.config)
+        cache, view = DynamicCache(config=model.config), lambda t: t.expand(len(read), -1, -1, -1)
         for i, layer in enumerate(prefix.layers if shared else []):     # the prefix for each row: a view
-            view = lambda t: t.expand(len(read), -1, -1, -1)
             cache.update(view(layer.keys), view(layer.values), i)
         # padded on the right: causal attention keeps every real token from seeing the padding after it
         padded = [x + x[-1:]*(longest - len(x)) for x in rests]
@@ -246,15 +245,19 @@ def length_batches(lengths:list, max_rows:int, max_slots:int|None=None)->list:
         else: batches.append([i])                                     # a row alone always gets a batch
     return batches
 
+def generation_batches(model, ids:list, max_new_tokens:int, batch_size:int)->list:
+    "`length_batches` of token-id lists `ids`: `batch_size` rows at most, the cache within `cache_budget`."
+    return length_batches([len(x) + max_new_tokens for x in ids], batch_size,
+                          cache_budget(model) // kv_bytes_per_token(model))
+
 @torch.no_grad()
 def generate_batched(model, tok, prompts:list, max_new_tokens:int=32, batch_size:int=64,
                      stop_at_newline:bool=True, repetition_penalty:float=1.0, desc:str='generating')->list:
-    "Greedy completions of `prompts`: read (a shared prefix once), then decoded together; stop: EOS, newline."
-    " A batch is at most `batch_size` prompts and its cache at most `cache_budget(model)` bytes."
+    ("Greedy completions of `prompts`: read (shared prefix once), then decoded together; stop: EOS, newline."
+     " A batch is at most `batch_size` prompts and its cache at most `cache_budget(model)` bytes.")
     from tqdm.auto import tqdm
     ids = tok(list(prompts), verbose=False)['input_ids']
-    batches = length_batches([len(x) + max_new_tokens for x in ids], batch_size,
-                             cache_budget(model) // kv_bytes_per_token(model))
+    batches = generation_batches(model, ids, max_new_tokens, batch_size)
     eos, out = _eos_ids(model, tok), {}
     kw = dict(stop_strings=['\n'], tokenizer=tok) if stop_at_newline else {}
     for rows in tqdm(batches, desc=desc, leave=False):
