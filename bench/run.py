@@ -1,13 +1,13 @@
 """Every benchmark in one run: one table of each target against its baseline, plus JSON.
 
-Usage: python bench/run.py [--quick] [--only data_prep,load_time,train_speed,eval_speed] [--json] [--save DIR]
+Usage: python bench/run.py [--quick] [--only data_prep,...,eval_speed,dpo_speed] [--json] [--save DIR]
        python bench/run.py --from DIR      (the table from JSON files saved earlier, nothing re-run)
 
 Runs each benchmark script as its own process with `--json` (in this order: data_prep, load_time, step_time,
-train_speed, eval_speed), then prints one row per target: what is measured, the baseline, the ratio (min and median
-of the repeated runs where the benchmark repeats), the target, and whether it was met. `--quick` passes small
-sizes (a smoke run: ratios at those sizes are not the reported figures). `--save DIR` keeps each benchmark's JSON
-(`DIR/<name>.json`) and the summary (`DIR/summary.json`). The machine should be otherwise idle: the ratios compare
+train_speed, eval_speed, dpo_speed), then prints one row per target: what is measured, the baseline, the ratio
+(min and median of the repeated runs where the benchmark repeats), the target, and whether it was met. `--quick`
+passes small sizes (a smoke run: ratios at those sizes are not the reported figures). `--save DIR` keeps each
+benchmark's JSON (`DIR/<name>.json`) and the summary (`DIR/summary.json`). The machine should be otherwise idle: the ratios compare
 arms of the same run, but absolute rates and FLOP/s shares move with load.
 """
 import argparse, json, subprocess, sys, time
@@ -17,8 +17,9 @@ HERE = Path(__file__).resolve().parent
 QUICK = {'data_prep': ['--rows', '3000', '--repeats', '2'], 'load_time': ['--models', 'tiny-opt'],
          'step_time': ['--shapes', '4x256'], 'train_speed': ['--steps', '3', '--warmup', '1', '--repeats', '1',
                                                              '--loss-steps', '4'],
-         'eval_speed': ['--squad', '8', '--piqa', '8', '--wikitext-rows', '40', '--repeats', '1']}
-ORDER = ['data_prep', 'load_time', 'step_time', 'train_speed', 'eval_speed']
+         'eval_speed': ['--squad', '8', '--piqa', '8', '--wikitext-rows', '40', '--repeats', '1'],
+         'dpo_speed': ['--pairs', '4', '--steps', '1', '--repeats', '1']}
+ORDER = ['data_prep', 'load_time', 'step_time', 'train_speed', 'eval_speed', 'dpo_speed']
 
 
 def run(name:str, quick:bool)->dict:
@@ -71,6 +72,10 @@ def rows(name:str, r:dict)->list:
             out.append((f'evaluation: {k}', "Muwa's one-at-a-time loop / HF guide loop", None, v,
                         f'>= {target:g}x' if target else '-', (v >= target) if target else None))
         return out
+    if name == 'dpo_speed':
+        base = {'scoring': 'padded pairs, full logits', 'training loss + backward': 'full logits'}
+        return [(f"DPO {k}, pairs/s ({r['precision']})", base[k], None, v, 'measured, no target', None)
+                for k, v in r['speedup'].items()]
     return []
 
 

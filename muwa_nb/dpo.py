@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ASSISTANT', 'TOY_PREFERENCES', 'sequence_logps', 'dpo_loss', 'split_preference_pair', 'load_preferences',
-           'tokenize_preferences', 'pair_logps', 'DPOCollator', 'DPOTrainer', 'dpo_policy', 'with_reference',
-           'train_dpo', 'preference_accuracy']
+           'tokenize_preferences', 'pair_logps', 'DPOCollator', 'learned_logps', 'DPOTrainer', 'dpo_policy',
+           'with_reference', 'train_dpo', 'preference_accuracy']
 
 # %% ../nbs/05_dpo_extension.ipynb #e0da80ba
 import gzip, json, math, os, time
@@ -20,7 +20,9 @@ from .assets import load_data
 from .data import RecordError, tokenize_records
 from .quantized_load import load_quantized, prepare_for_kbit_training
 from .lora import load_adapter
-from .train import MuwaTrainer, TrainingError, library_versions, peak_memory, training_arguments
+from .eval import continuation_logps
+from .train import (MuwaTrainer, TrainingError, head_reads_only, library_versions, peak_memory,
+                           training_arguments)
 
 # %% ../nbs/05_dpo_extension.ipynb #0a3092cf
 def sequence_logps(logits:torch.Tensor, # [batch, length, vocab], from a causal LM
@@ -139,20 +141,22 @@ def tokenize_preferences(pairs:Dataset, tok, max_length:int=256, fmt:str='alpaca
                                   rejected_labels=rejected['labels']))
 
 # %% ../nbs/05_dpo_extension.ipynb #3a50dbea
+def _prompt_and_answer(ids:list, labels:list, where:str)->tuple:
+    "`(prompt ids, answer ids)` of a tokenised row: labels -100 on the prompt, then equal to the ids."
+    n = next((i for i, l in enumerate(labels) if l != -100), len(labels))
+    if not 0 < n < len(ids) or list(labels[n:]) != list(ids[n:]):
+        raise ValueError(f"{where}: the labels must be -100 on a non-empty prompt, then equal to the ids")
+    return list(ids[:n]), list(ids[n:])
+
 @torch.no_grad()
 def pair_logps(model, rows:Dataset, pad_id:int, batch_size:int=8)->tuple:
-    "`(chosen, rejected)` summed response log-probabilities of every pair under `model` (as it is now)."
-    from tqdm.auto import tqdm
-    collate, out = DPOCollator(pad_id), ([], [])
+    "`(chosen, rejected)` summed answer log-probabilities of every pair under `model` (as it is now)."
+    enc = [_prompt_and_answer(r[f'{k}_input_ids'], r[f'{k}_labels'], f'row {i}, {k}')
+           for i, r in enumerate(rows) for k in ('chosen', 'rejected')]
     was_training = model.training; model.eval()
-    for i in tqdm(range(0, len(rows), batch_size), desc='reference log-probs', leave=False):
-        b = collate([rows[j] for j in range(i, min(i + batch_size, len(rows)))])
-        lp = sequence_logps(model(input_ids=b['input_ids'].to(model.device),
-                                  attention_mask=b['attention_mask'].to(model.device)).logits,
-                            b['labels'].to(model.device)).cpu()
-        c, r = lp.chunk(2); out[0].extend(c.tolist()); out[1].extend(r.tolist())
-    model.train(was_training)
-    return out
+    try: lp = continuation_logps(model, enc, pad_id, 2*batch_size, 'pair log-probs')
+    finally: model.train(was_training)
+    return lp[0::2], lp[1::2]
 
 class DPOCollator:
     "Pads a list of pairs into one batch of sequences: all chosen first, then all rejected."
@@ -171,6 +175,14 @@ class DPOCollator:
         return out
 
 # %% ../nbs/05_dpo_extension.ipynb #a2c38cdc
+def learned_logps(logits:torch.Tensor, # [1, learned tokens, vocab]: the head fed by `head_reads_only`
+                  labels:torch.Tensor  # [batch, length]: token ids, -100 where not scored
+                 )->torch.Tensor:
+    "`sequence_logps` from the logits of the scored tokens only: [batch]."
+    learned = labels[:, 1:] != -100
+    logp = -F.cross_entropy(logits[0].float(), labels[:, 1:][learned], reduction='none')
+    return logp.new_zeros(len(labels)).index_add(0, learned.nonzero()[:, 0], logp)
+
 class DPOTrainer(MuwaTrainer):
     "The HF Trainer with the DPO loss on precomputed reference log-probabilities; logs trl's reward metrics."
     def __init__(self, *args, beta:float=0.1, **kwargs):
@@ -178,8 +190,11 @@ class DPOTrainer(MuwaTrainer):
         self.compute_loss_func = None          # a per-batch mean: the Trainer scales it for accumulation
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        logits = model(input_ids=inputs['input_ids'], attention_mask=inputs['attention_mask']).logits
-        pc, pr = sequence_logps(logits, inputs['labels']).chunk(2)
+        "DPO's loss of the batch's pairs; the output layer fed only the states that predict an answer token."
+        labels = inputs['labels']
+        with head_reads_only(self.model, labels[:, 1:] != -100):
+            logits = model(input_ids=inputs['input_ids'], attention_mask=inputs['attention_mask']).logits
+        pc, pr = learned_logps(logits, labels).chunk(2)
         losses, c, r = dpo_loss(pc, pr, inputs['ref_chosen_logps'], inputs['ref_rejected_logps'], self.beta)
         self.dpo_log.append({'rewards/chosen': c.mean().item(), 'rewards/rejected': r.mean().item(),
                              'rewards/margins': (c - r).mean().item(),

@@ -9,9 +9,9 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCT
            'muwa_gold_variants', 'muwa_squad_prediction', 'row_spans', 'ragged_sdpa', 'ragged_attention',
            'shared_length', 'prefilled_cache', 'kv_bytes_per_token', 'cache_budget', 'length_batches',
            'generation_batches', 'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll',
-           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'loglikelihoods',
-           'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci',
-           'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
+           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'continuation_logps',
+           'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate',
+           'bootstrap_ci', 'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
 
 # %% ../nbs/04_eval.ipynb #82321976
 import json, math, re, string, time
@@ -416,18 +416,17 @@ def _batched(rows:list, pairs_per_batch:int)->list:
     return out
 
 @torch.no_grad()
-def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-likelihoods',
-                   row_tokens:int=256)->list:
-    "Summed log-probability of each `(context, continuation)`'s continuation; a packed trie per context."
+def continuation_logps(model, enc:list, # `(context ids, continuation ids)` pairs; a trie per context
+                       pad_id:int, batch_size:int=32, desc:str='log-likelihoods', row_tokens:int=256)->list:
+    "Summed log-probability of each pair's continuation given its context: a packed trie per context."
     from tqdm.auto import tqdm
-    enc = [encode_pair(tok, c, s) for c, s in pairs]
     groups = {}
-    for k, (c, _) in enumerate(pairs): groups.setdefault(c, []).append(k)
+    for k, (c, _) in enumerate(enc): groups.setdefault(tuple(c), []).append(k)
     trees = [_item_tree(enc, ks) for ks in groups.values()]
     rows = _pack(trees, max(row_tokens, max(len(t['ids']) for t in trees)))
     head, out = model.get_output_embeddings(), {}
     for batch in tqdm(_batched(rows, batch_size), desc=desc, leave=False):
-        x, pos, mask, starts = _packed_batch(batch, tok.pad_token_id or 0, model.dtype)
+        x, pos, mask, starts = _packed_batch(batch, pad_id, model.dtype)
         hidden = model(input_ids=x.to(model.device), position_ids=pos.to(model.device),
                        attention_mask=mask.to(model.device), output_hidden_states=True,
                        logits_to_keep=1).hidden_states[-1]                     # after the final norm
@@ -440,6 +439,12 @@ def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-like
         for k, (j, at) in reads.items():
             out[k] = logp[torch.tensor([where[j, i] for i in at]), torch.tensor(enc[k][1])].sum().item()
     return [out[k] for k in range(len(enc))]
+
+def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-likelihoods',
+                   row_tokens:int=256)->list:
+    "Summed log-probability of each `(context, continuation)` text pair's continuation: `continuation_logps`."
+    enc = [encode_pair(tok, c, s) for c, s in pairs]
+    return continuation_logps(model, enc, tok.pad_token_id or 0, batch_size, desc, row_tokens)
 
 def evaluate_piqa_loglik(model, tok, limit:int|None=None, batch_size:int=32)->dict:
     "PIQA accuracy by log-likelihood (lm-evaluation-harness's method): `acc`, `acc_norm`, per-item details."

@@ -6,9 +6,9 @@
 __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'optimizer_steps', 'preset_steps', 'cpu_supports_bf16',
            'gpu_supports_bf16', 'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator',
            'frozen_linears_to', 'sft_model', 'TrainingError', 'device_memory_bytes', 'memory_estimate',
-           'estimated_memory', 'check_fits', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions', 'CPUDropout',
-           'use_cpu_dropout', 'training_arguments', 'newest_checkpoint', 'peak_memory', 'library_versions',
-           'plot_loss_curves', 'train_sft', 'load_trained']
+           'estimated_memory', 'check_fits', 'head_reads_only', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions',
+           'CPUDropout', 'use_cpu_dropout', 'training_arguments', 'newest_checkpoint', 'peak_memory',
+           'library_versions', 'plot_loss_curves', 'train_sft', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #9805a715
 import hashlib, json, math, os, time
@@ -166,7 +166,18 @@ def check_fits(preset:Preset, device:str, capacity:int|None=None)->dict:
 
 # %% ../nbs/03_train.ipynb #06c5b095
 import torch.nn.functional as F
+from contextlib import contextmanager
 from transformers import Trainer
+
+@contextmanager
+def head_reads_only(model:torch.nn.Module, # a causal LM (or a peft model around one)
+                    learned:torch.Tensor   # [rows, positions - 1], bool: the next token has a label
+                   ):
+    "Within: the output layer reads only the hidden states at `learned`, as one row [1, learned, hidden]."
+    def learned_states(head, args): return (args[0][:, :-1][learned].unsqueeze(0), *args[1:])
+    hook = model.get_output_embeddings().register_forward_pre_hook(learned_states)
+    try: yield
+    finally: hook.remove()
 
 class MuwaTrainer(Trainer):
     "The HF Trainer, with logits only where the loss looks, a stop at a non-finite loss, real tokens/s."
@@ -178,11 +189,8 @@ class MuwaTrainer(Trainer):
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         "The Trainer's loss, with the output layer fed only the hidden states that predict a learned token."
-        learned = inputs['labels'][:, 1:] != -100        # (rows, positions - 1): the next token has a label
-        def learned_states(head, args): return (args[0][:, :-1][learned].unsqueeze(0), *args[1:])
-        hook = self.model.get_output_embeddings().register_forward_pre_hook(learned_states)
-        try: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-        finally: hook.remove()
+        with head_reads_only(self.model, inputs['labels'][:, 1:] != -100):
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
 
     def _learned_positions_loss(self, outputs, labels, num_items_in_batch=None):
         "Summed cross-entropy of the learned tokens (one row of logits each), per token of the whole batch."
