@@ -24,10 +24,11 @@ measured matmul peak (2048^3, best of 5) in the same precision. Where the CPU ha
 import argparse, json, statistics, subprocess, sys, time
 
 CHILD = r'''
-import json, resource, sys, tempfile, time
+import json, sys, tempfile, time
 import torch
 from transformers import TrainerCallback
 from muwa_nb.config import get_preset
+from muwa_nb.train import cpu_peak_rss
 a = json.loads(sys.argv[1])
 clock = {}
 class Clock(TrainerCallback):
@@ -62,7 +63,7 @@ s_weighted = sum((by_step[k]['real_tokens'] - by_step[k-1]['real_tokens']) *
                  (by_step[k]['padded_tokens'] - by_step[k-1]['padded_tokens']) / 4 for k in range(w + 1, e + 1))
 print('BENCH', json.dumps(dict(seconds=clock[e] - clock[w], real_tokens=real, padded_tokens=padded,
                                learned_tokens=learned, real_tokens_times_len=s_weighted, eval_loss=eval_loss,
-                               peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024)))
+                               peak_rss=cpu_peak_rss())))
 '''
 
 def child(arm:str, precision:str, steps:int, warmup:int, val_rows:int=8, keep_freed_memory:bool=True)->dict:

@@ -21,8 +21,9 @@ from .data import RecordError, tokenize_records
 from .quantized_load import load_quantized, prepare_for_kbit_training
 from .lora import load_adapter
 from .eval import continuation_logps
-from .train import (MuwaTrainer, TrainingError, head_reads_only, library_versions, peak_memory,
-                           training_arguments)
+from .train import (CPU_KEEP_FREED_MEMORY, MuwaTrainer, TrainingError, head_reads_only,
+                           keep_freed_memory, library_versions, peak_memory, ready_to_train,
+                           training_arguments, training_precision)
 
 # %% ../nbs/05_dpo_extension.ipynb #0a3092cf
 def sequence_logps(logits:torch.Tensor, # [batch, length, vocab], from a causal LM
@@ -236,10 +237,14 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
     "DPO on a LoRA policy with a precomputed reference; writes adapter, config, metrics; returns metrics."
     preset = get_preset(preset, **overrides) if isinstance(preset, str) else preset.replace(**overrides)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    cpu, precision = torch.device(device).type == 'cpu', training_precision(preset.precision, device)
+    if cpu and CPU_KEEP_FREED_MEMORY: keep_freed_memory()
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     pairs, counts = load_preferences(data)
     if len(pairs) <= held_out:
         raise TrainingError(f"{data}: {len(pairs)} pairs, not more than held_out={held_out}")
+    from transformers import set_seed
+    set_seed(preset.seed)                                   # the LoRA initialisation: one seed, one run
     model, tok = dpo_policy(preset, sft_adapter, device)
     rows = tokenize_preferences(pairs, tok, preset.max_length, fmt='alpaca')
     pairs_per_step = max(1, preset.batch_size//2)          # chosen + rejected: batch_size sequences per step
@@ -247,6 +252,7 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
     steps = preset.dpo_steps or math.ceil(n_train/(pairs_per_step*preset.grad_accum))
     n_train = min(n_train, steps*pairs_per_step*preset.grad_accum)     # the reference only for the pairs used
     train = with_reference(model, rows.select(range(n_train)), tok.pad_token_id, pairs_per_step)
+    ready_to_train(model, preset, precision, device)           # after the reference, scored in full precision
     run = preset.replace(max_steps=steps, eval_steps=None, save_steps=None, recipe='muwa',  # random order
                          logging_steps=min(preset.logging_steps, steps))          # a short run still logs
     args = training_arguments(run, out, device, per_device_train_batch_size=pairs_per_step)

@@ -420,6 +420,7 @@ def continuation_logps(model, enc:list, # `(context ids, continuation ids)` pair
                        pad_id:int, batch_size:int=32, desc:str='log-likelihoods', row_tokens:int=256)->list:
     "Summed log-probability of each pair's continuation given its context: a packed trie per context."
     from tqdm.auto import tqdm
+    if not enc: return []
     groups = {}
     for k, (c, _) in enumerate(enc): groups.setdefault(tuple(c), []).append(k)
     trees = [_item_tree(enc, ks) for ks in groups.values()]

@@ -7,8 +7,8 @@ __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'optimi
            'gpu_supports_bf16', 'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator',
            'frozen_linears_to', 'sft_model', 'TrainingError', 'device_memory_bytes', 'memory_estimate',
            'estimated_memory', 'check_fits', 'head_reads_only', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions',
-           'CPUDropout', 'use_cpu_dropout', 'training_arguments', 'newest_checkpoint', 'peak_memory',
-           'library_versions', 'plot_loss_curves', 'train_sft', 'load_trained']
+           'CPUDropout', 'use_cpu_dropout', 'training_arguments', 'newest_checkpoint', 'peak_memory', 'cpu_peak_rss',
+           'library_versions', 'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #9805a715
 import hashlib, json, math, os, time
@@ -315,8 +315,16 @@ def peak_memory(device:str)->dict:
     if torch.device(device).type == 'cuda':
         return dict(cuda_max_allocated=torch.cuda.max_memory_allocated(),
                     cuda_max_reserved=torch.cuda.max_memory_reserved())
-    import resource
-    return dict(cpu_peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024)
+    return dict(cpu_peak_rss=cpu_peak_rss())
+
+def cpu_peak_rss()->int:
+    "This process's peak resident memory, bytes: `VmHWM` on Linux (`ru_maxrss` is inherited across exec)."
+    try:
+        with open('/proc/self/status') as f: kib = next(l for l in f if l.startswith('VmHWM')).split()[1]
+        return int(kib)*1024
+    except (OSError, StopIteration):             # not Linux: ru_maxrss (bytes on macOS, KiB elsewhere)
+        import resource, sys
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*(1 if sys.platform == 'darwin' else 1024)
 
 def library_versions()->dict:
     from importlib.metadata import version, PackageNotFoundError
@@ -339,6 +347,14 @@ def plot_loss_curves(log_history:list, title:str='Loss', ax=None, label:str=''):
     return ax
 
 # %% ../nbs/03_train.ipynb #289ed310
+def ready_to_train(model:torch.nn.Module, # a LoRA model (peft), its adapters trainable
+                   preset:Preset, precision:str, device:str)->torch.nn.Module:
+    "What the speed sections chose, before a run: frozen weights in autocast's dtype, on a CPU `CPUDropout`."
+    if preset.quant is None and precision in ('bf16', 'fp16'):      # autocast would cast them at every step
+        frozen_linears_to(model, precision_dtype(precision))
+    if torch.device(device).type == 'cpu': use_cpu_dropout(model)
+    return model
+
 def train_sft(preset:Preset|str,          # a preset or its name
               output_dir:str,             # artifacts and checkpoints go here
               resume:bool=False,          # continue from the newest complete checkpoint in `output_dir`
@@ -359,9 +375,7 @@ def train_sft(preset:Preset|str,          # a preset or its name
     if cpu and CPU_KEEP_FREED_MEMORY: keep_freed_memory()
     set_seed(preset.seed)
     model, tok = sft_model(preset, device)
-    if preset.quant is None and precision in ('bf16', 'fp16'):      # autocast would cast them at every step
-        frozen_linears_to(model, precision_dtype(precision))
-    if cpu: use_cpu_dropout(model)
+    ready_to_train(model, preset, precision, device)
     data = sft_datasets(preset, tok, records)
     args = training_arguments(preset, out, device)
     cols = ['input_ids', 'labels']
