@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['GIB', 'saved_activation_bytes', 'one_layer_activation_bytes', 'estimate_training_memory', 'measure_training_memory', 'cpu_overhead_bytes', 'plot_memory_breakdown']
+__all__ = ['GIB', 'saved_activation_bytes', 'one_layer_activation_bytes', 'estimate_training_memory', 'proc_memory', 'measure_training_memory', 'cpu_overhead_bytes', 'plot_memory_breakdown']
 
 # %% ../nbs/01_quantized_load.ipynb #3ff44f48
 import torch, torch.nn as nn
@@ -114,7 +114,9 @@ def estimate_training_memory(config,                       # model config
     return {**parts, 'total': sum(parts.values())}
 
 # %% ../nbs/01_quantized_load.ipynb #9f32e7bf
-def _rss(field:str='VmRSS')->int:
+def proc_memory(field:str='VmRSS' # 'VmRSS': resident now; 'VmHWM': this process's peak
+                )->int:
+    "A memory figure of this process from Linux's `/proc/self/status`, in bytes."
     import re
     return int(re.search(rf'{field}:\s+(\d+)', open('/proc/self/status').read()).group(1))*1024
 
@@ -125,7 +127,7 @@ def _measure_here(name, quant, batch, seq, gradient_checkpointing, r, target_mod
     from transformers import logging as hf_logging
     hf_logging.set_verbosity_error(); logging.getLogger('bitsandbytes').setLevel(logging.ERROR)
     torch.manual_seed(0)
-    base = _rss()
+    base = proc_memory()
     model, _ = load_quantized(name, quant, device='cpu', attn_implementation=attn_implementation)
     for mod in model.modules():       # own every float tensor: drop the memory-mapped checkpoint file's pages
         for k, t in list(mod._parameters.items()) + list(mod._buffers.items()):
@@ -143,7 +145,7 @@ def _measure_here(name, quant, batch, seq, gradient_checkpointing, r, target_mod
     step(1, 8)                                             # warm-up: code pages, optimiser states
     open('/proc/self/clear_refs', 'w').write('5')          # reset the peak counter
     for _ in range(steps): step(batch, seq)
-    return dict(measured=_rss('VmHWM')-base)
+    return dict(measured=proc_memory('VmHWM')-base)
 
 def measure_training_memory(name:str, quant:str|None, batch:int, seq:int, gradient_checkpointing:bool,
                             r:int=8, target_modules=('q_proj', 'v_proj'), lora_dropout:float=0.05,

@@ -19,7 +19,7 @@ from .config import Preset, get_preset
 from .data import load_records, split_by_category, tokenize_records
 from .quantized_load import (enable_checkpointing, load_quantized, model_config,
                                     prepare_for_kbit_training)
-from .memory import GIB, estimate_training_memory
+from .memory import GIB, estimate_training_memory, proc_memory
 from .lora import load_adapter
 
 # %% ../nbs/03_train.ipynb #972f50af
@@ -319,10 +319,8 @@ def peak_memory(device:str)->dict:
 
 def cpu_peak_rss()->int:
     "This process's peak resident memory, bytes: `VmHWM` on Linux (`ru_maxrss` is inherited across exec)."
-    try:
-        with open('/proc/self/status') as f: kib = next(l for l in f if l.startswith('VmHWM')).split()[1]
-        return int(kib)*1024
-    except (OSError, StopIteration):             # not Linux: ru_maxrss (bytes on macOS, KiB elsewhere)
+    try: return proc_memory('VmHWM')
+    except (OSError, AttributeError):            # not Linux: ru_maxrss (bytes on macOS, KiB elsewhere)
         import resource, sys
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*(1 if sys.platform == 'darwin' else 1024)
 
