@@ -1,7 +1,7 @@
 """Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against Muwa's one-by-one ways.
 
 Usage: python bench/eval_speed.py [--squad 128] [--batch-size 64] [--piqa 32] [--wikitext-rows 120]
-                                  [--repeats 3] [--json]
+                                  [--repeats 3] [--no-bf16] [--json]
 
 Arms run interleaved in one process on the same loaded model, `--repeats` times; min and median of each arm's
 rate are reported, and the speed-up of the medians.
@@ -24,6 +24,11 @@ rate are reported, and the speed-up of the medians.
   against the Hugging Face guide's loop (one window at a time, labels masked with -100, the model's loss).
   Asserted: the same perplexity within 1e-4 relative. The guide loop's model GFLOP/s (2 per weight per token
   read, plus attention) is reported against the machine's fp32 matmul peak: how much room batching could have.
+- wikitext in bf16 (only where the CPU computes bf16 natively, AVX512-BF16 or AMX; `--no-bf16` skips it): both
+  arms again on a bf16 copy of the model (what `load_for_eval(..., quant='bf16')` and `muwa_eval --precision
+  bf16` load). Reported: ours in bf16 against the fp32 guide loop (the speed a user gets by asking for bf16)
+  and against the guide loop in bf16 (same precision), and the perplexity's relative change from fp32.
+  Asserted: the two bf16 arms within 1e-3 relative of each other, and bf16 within 1% of fp32.
 Ceilings:
 - SQuAD: every prompt token must be read once; `prefilled_cache` alone, over the same batches (the prefix a
   batch shares once, then the rests four a pass, one position's logits), is timed, and `Muwa loop seconds /
@@ -99,10 +104,10 @@ def unbatched_loglik(model, tok, pairs:list)->list:
 def stats(xs:list)->dict: return dict(min=round(min(xs), 2), median=round(statistics.median(xs), 2))
 
 
-def matmul_peak(n:int=2048, repeats:int=5)->float:
-    "Best fp32 GFLOP/s of an n^3 matrix multiply on this machine (all threads torch uses)."
+def matmul_peak(n:int=2048, repeats:int=5, dtype=None)->float:
+    "Best GFLOP/s of an n^3 matrix multiply in `dtype` (default fp32) on this machine (all threads torch uses)."
     import torch
-    a, b = torch.randn(n, n), torch.randn(n, n); a @ b
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype); a @ b
     return 2*n**3/min(_timed(lambda: a @ b)[0] for _ in range(repeats))/1e9
 
 
@@ -132,9 +137,11 @@ def main():
     ap.add_argument('--piqa', type=int, default=32)
     ap.add_argument('--wikitext-rows', type=int, default=120)
     ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--no-bf16', action='store_true', help='skip the bf16 wikitext arms')
     ap.add_argument('--json', action='store_true')
     a = ap.parse_args()
-    import torch
+    import copy, torch
+    from muwa_nb.train import cpu_supports_bf16
     from muwa_nb.data import load_data
     from muwa_nb.eval import (generate_batched, squad_prompt, evaluate_piqa_loglik, evaluate_piqa_generate,
                               piqa_context, sliding_windows, window_nll)
@@ -142,6 +149,9 @@ def main():
     model, tok = load_pretrained('smollm2-135m')
     arms = ('squad batched', 'squad muwa loop', 'piqa loglik', 'piqa muwa loop', 'piqa batched generate',
             'wikitext ours', 'wikitext guide loop')
+    bf16 = cpu_supports_bf16() and not a.no_bf16
+    if bf16: arms += ('wikitext ours bf16', 'wikitext guide loop bf16')
+    model16 = copy.deepcopy(model).to(torch.bfloat16) if bf16 else None
     rates, seconds = {k: [] for k in arms}, {k: [] for k in arms}
     squad = load_data('squad-mini').select(range(a.squad))
     prompts = [squad_prompt(r) for r in squad]
@@ -167,6 +177,12 @@ def main():
         for k in ('wikitext ours', 'wikitext guide loop'): rates[k][-1] *= scored
         ppl_fast, ppl_slow = math.exp(sum(s for s, _ in per)/scored), math.exp(nll/count)
         assert abs(ppl_fast/ppl_slow - 1) <= 1e-4, (ppl_fast, ppl_slow)
+        if not bf16: continue
+        per16 = arm('wikitext ours bf16', lambda: window_nll(model16, ids, windows, batch_size=1), scored)
+        nll16, _ = arm('wikitext guide loop bf16', lambda: guide_perplexity_loop(model16, ids, windows), scored)
+        ppl16_fast, ppl16_slow = math.exp(sum(s for s, _ in per16)/scored), math.exp(nll16/scored)
+        assert abs(ppl16_fast/ppl16_slow - 1) <= 1e-3, (ppl16_fast, ppl16_slow)
+        assert abs(ppl16_fast/ppl_fast - 1) <= 1e-2, (ppl16_fast, ppl_fast)
     pairs = [(piqa_context(r), ' ' + r[s]) for r in rows for s in ('sol1', 'sol2')]
     one = unbatched_loglik(model, tok, pairs)
     gap = max(abs(x - y) for x, y in zip(sum(ll['loglikelihoods'], []), one))
@@ -182,6 +198,11 @@ def main():
                   wikitext_perplexity=dict(ours=ppl_fast, guide_loop=ppl_slow), wikitext_tokens=scored,
                   wikitext_windows=len(windows))
     med = lambda k: statistics.median(rates[k])
+    if bf16:
+        checks['wikitext_perplexity'].update(ours_bf16=ppl16_fast, guide_loop_bf16=ppl16_slow,
+                                             bf16_vs_fp32_relative=ppl16_fast/ppl_fast - 1)
+        peak16 = matmul_peak(dtype=torch.bfloat16)
+        least16 = window_flops(model, windows, head_everywhere=False)/(peak16*1e9)
     res = dict(threads=torch.get_num_threads(), repeats=a.repeats,
                n=dict(squad=a.squad, squad_batch_size=a.batch_size, piqa=a.piqa),
                rates={k: stats(v) for k, v in rates.items()},
@@ -199,6 +220,14 @@ def main():
                                         fp32_matmul_peak_gflops=round(peak, 1),
                                         share_of_peak=round(guide_gflops/peak, 3)),
                checks=checks)
+    if bf16:
+        res['speedup'].update({'wikitext bf16 vs guide loop fp32': round(med('wikitext ours bf16')/
+                                                                         med('wikitext guide loop'), 2),
+                               'wikitext bf16 vs guide loop bf16': round(med('wikitext ours bf16')/
+                                                                         med('wikitext guide loop bf16'), 2)})
+        res['ceilings']['wikitext bf16: guide loop bf16 / least FLOPs at bf16 peak'] = \
+            round(statistics.median(seconds['wikitext guide loop bf16'])/least16, 2)
+        res['wikitext_guide_loop'].update(bf16_matmul_peak_gflops=round(peak16, 1))
     if a.json: print(json.dumps(res, indent=1)); return
     print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M fp32")
     for k, v in res['rates'].items(): print(f"  {k:22s} min {v['min']:8.2f} median {v['median']:8.2f}")

@@ -234,7 +234,7 @@ def _adapter_dir(text:str)->str:
     return text
 
 def muwa_eval_cli(argv:list|None=None):
-    "Command line: `muwa_eval --model M [--adapter DIR] [--tasks ...] [--mode ...] --output F.json`."
+    "Command line: `muwa_eval --model M [--adapter DIR] [--tasks T] [--precision P] ... --output F.json`."
     from muwa_nb.eval import evaluate_model, load_for_eval
     from muwa_nb.train import library_versions
     p = _parser('muwa_eval', 'Evaluate a model (and a LoRA adapter) on SQuAD-mini, wikitext-2 and PIQA.')
@@ -244,18 +244,22 @@ def muwa_eval_cli(argv:list|None=None):
     p.add_argument('--mode', choices=['standard', 'muwa'], default='standard', help='how to score')
     p.add_argument('--limit', type=_positive_int, help='items per task (rows of wikitext); default: all')
     p.add_argument('--batch-size', type=_positive_int, default=64, help='examples per batch')
+    p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32',
+                   help='fp32: comparable with other tools; bf16: faster where the hardware has it')
     p.add_argument('--output', required=True, help='the JSON report to write')
     p.add_argument('--predictions', help='also write SQuAD predictions {question_id: answer} to this file')
     a = p.parse_args(argv)
     if not Path(a.output).expanduser().resolve().parent.is_dir():
         p.error(f"argument --output: no such folder: {Path(a.output).parent}")
-    model, tok = _run_or_exit(p, load_for_eval, a.model, a.adapter)
+    quant = None if a.precision == 'fp32' else 'bf16'              # None: as stored (fp32 here)
+    model, tok = _run_or_exit(p, load_for_eval, a.model, a.adapter, quant)
     with contextlib.redirect_stdout(sys.stderr):
         report = _run_or_exit(p, evaluate_model, model, tok, a.tasks, a.mode, a.limit, a.batch_size)
     bulky = ('per_item', 'per_window', 'predictions', 'generations', 'loglikelihoods')
     slim = {t: {k: v for k, v in r.items() if k not in bulky} for t, r in report.items()}
     per_item = {t: r.get('per_item') for t, r in report.items()}
-    doc = dict(model=a.model, adapter=a.adapter, versions=library_versions(), **slim, per_item=per_item)
+    doc = dict(model=a.model, adapter=a.adapter, precision=a.precision, versions=library_versions(), **slim,
+               per_item=per_item)
     Path(a.output).write_text(json.dumps(doc, indent=1, default=str))
     if a.predictions and 'squad' in report:
         Path(a.predictions).write_text(json.dumps(report['squad']['predictions']))

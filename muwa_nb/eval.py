@@ -376,7 +376,7 @@ def tree_inputs(tokens:list, parents:list)->tuple:
 # %% ../nbs/04_eval.ipynb #4d420a67
 def _item_tree(enc:list, keys:list)->dict:
     "The prefix tree of pairs `keys` (one context): its inputs and, per pair, the inputs predicting it."
-    if not enc[keys[0]][0]: raise ValueError('an empty context: nothing predicts the first continuation id')
+    if not enc[keys[0]][0]: raise ValueError(f'pair {keys[0]}: an empty context')  # nothing predicts
     tokens, parents, paths = prefix_tree([enc[k][0] + enc[k][1] for k in keys])
     nodes, ids, positions, sees = tree_inputs(tokens, parents)
     at = {n: j for j, n in enumerate(nodes)}
@@ -421,6 +421,8 @@ def continuation_logps(model, enc:list, # `(context ids, continuation ids)` pair
     "Summed log-probability of each pair's continuation given its context: a packed trie per context."
     from tqdm.auto import tqdm
     if not enc: return []
+    if (k := next((k for k, (_, s) in enumerate(enc) if not s), None)) is not None:
+        raise ValueError(f'pair {k}: an empty continuation; nothing to score')   # as lm-eval asserts
     groups = {}
     for k, (c, _) in enumerate(enc): groups.setdefault(tuple(c), []).append(k)
     trees = [_item_tree(enc, ks) for ks in groups.values()]
