@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['QUANT_MODES', 'load_pretrained', 'opt_1_3b_config', 'model_config', 'meta_model', 'count_parameters',
-           'default_device', 'compute_dtype', 'quantization_config', 'keep_4bit_layout', 'load_quantized',
-           'weight_bytes', 'measured_weight_bytes', 'cpu_packed_4bit', 'nf4_block_scales', 'dequantized_weight',
-           'footprint_table', 'plot_footprint', 'quantization_errors', 'enable_checkpointing',
+           'default_device', 'gpu_supports_bf16', 'compute_dtype', 'quantization_config', 'keep_4bit_layout',
+           'load_quantized', 'weight_bytes', 'measured_weight_bytes', 'cpu_packed_4bit', 'nf4_block_scales',
+           'dequantized_weight', 'footprint_table', 'plot_footprint', 'quantization_errors', 'enable_checkpointing',
            'prepare_for_kbit_training']
 
 # %% ../nbs/01_quantized_load.ipynb #7511ff50
@@ -56,10 +56,14 @@ QUANT_MODES = (None, 'fp16', 'bf16', 'int8', 'nf4')
 
 def default_device()->str: return 'cuda' if torch.cuda.is_available() else 'cpu'
 
+def gpu_supports_bf16(device:int=0)->bool:
+    "Whether the GPU computes bf16 natively: compute capability 8.0 (Ampere) or newer. A T4 (7.5) does not."
+    return torch.cuda.is_available() and torch.cuda.get_device_capability(device) >= (8, 0)
+
 def compute_dtype(device:str|None=None)->torch.dtype:
     "fp16 on GPUs without bf16 (e.g. T4), bf16 on GPUs with it, fp32 on CPU."
     dev = torch.device(device or default_device())
-    if dev.type=='cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if dev.type=='cuda': return torch.bfloat16 if gpu_supports_bf16(dev.index or 0) else torch.float16
     return torch.float32
 
 def quantization_config(quant:str,                 # 'int8' or 'nf4'
@@ -86,7 +90,7 @@ def _check_mode(quant, device:str):
         if dev.type not in ('cuda', 'cpu', 'xpu'):
             raise ValueError(f"quant={quant!r} is not supported on {dev.type!r} by bitsandbytes; "
                              "use 'cuda' or 'cpu'")
-    if quant=='bf16' and dev.type=='cuda' and not torch.cuda.is_bf16_supported():
+    if quant=='bf16' and dev.type=='cuda' and not gpu_supports_bf16(dev.index or 0):
         raise ValueError("quant='bf16' needs a GPU with bf16 (compute capability 8.0+); this one has none "
                          "(a T4?): use 'fp16'")
 

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'optimizer_steps', 'preset_steps', 'cpu_supports_bf16',
-           'gpu_supports_bf16', 'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator',
-           'frozen_linears_to', 'sft_model', 'TrainingError', 'device_memory_bytes', 'memory_estimate',
-           'estimated_memory', 'check_fits', 'head_reads_only', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions',
-           'CPUDropout', 'use_cpu_dropout', 'training_arguments', 'newest_checkpoint', 'peak_memory', 'cpu_peak_rss',
-           'library_versions', 'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained']
+           'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator', 'frozen_linears_to', 'sft_model',
+           'TrainingError', 'device_memory_bytes', 'memory_estimate', 'estimated_memory', 'check_fits',
+           'head_reads_only', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions', 'CPUDropout', 'use_cpu_dropout',
+           'training_arguments', 'newest_checkpoint', 'peak_memory', 'cpu_peak_rss', 'library_versions',
+           'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #9805a715
 import hashlib, json, math, os, time
@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 from .config import Preset, get_preset
 from .data import load_records, split_by_category, tokenize_records
-from .quantized_load import (enable_checkpointing, load_quantized, model_config,
+from .quantized_load import (enable_checkpointing, gpu_supports_bf16, load_quantized, model_config,
                                     prepare_for_kbit_training)
 from .memory import GIB, estimate_training_memory, proc_memory
 from .lora import load_adapter
@@ -46,10 +46,6 @@ def cpu_supports_bf16()->bool:
     "Whether this CPU computes bf16 natively (AVX512-BF16 or AMX), detected at run time."
     probes = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
     return any(p() for p in probes if p is not None)
-
-def gpu_supports_bf16(device:int=0)->bool:
-    "Whether the GPU computes bf16 natively: compute capability 8.0 (Ampere) or newer. A T4 (7.5) does not."
-    return torch.cuda.is_available() and torch.cuda.get_device_capability(device) >= (8, 0)
 
 def training_precision(requested:str, # 'auto', 'fp32', 'bf16' or 'fp16'
                        device:str     # 'cuda' or 'cpu'
