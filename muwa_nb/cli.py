@@ -236,7 +236,8 @@ def _adapter_dir(text:str)->str:
 def muwa_eval_cli(argv:list|None=None):
     "Command line: `muwa_eval --model M [--adapter DIR] [--tasks T] [--precision P] ... --output F.json`."
     from muwa_nb.eval import evaluate_model, load_for_eval
-    from muwa_nb.train import library_versions
+    from muwa_nb.quantized_load import default_device
+    from muwa_nb.train import cpu_supports_bf16, library_versions
     p = _parser('muwa_eval', 'Evaluate a model (and a LoRA adapter) on SQuAD-mini, wikitext-2 and PIQA.')
     p.add_argument('--model', required=True, type=_model_name, help='a model name, Hub id or folder')
     p.add_argument('--adapter', type=_adapter_dir, help='a LoRA adapter folder from muwa_train')
@@ -252,6 +253,9 @@ def muwa_eval_cli(argv:list|None=None):
     if not Path(a.output).expanduser().resolve().parent.is_dir():
         p.error(f"argument --output: no such folder: {Path(a.output).parent}")
     quant = None if a.precision == 'fp32' else 'bf16'              # None: as stored (fp32 here)
+    if a.precision == 'bf16' and default_device() == 'cpu' and not cpu_supports_bf16():
+        print("muwa_eval: note: this CPU has no bf16 instructions (AVX512-BF16 or AMX), so bf16 runs slower "
+              "than fp32 here", file=sys.stderr)
     model, tok = _run_or_exit(p, load_for_eval, a.model, a.adapter, quant)
     with contextlib.redirect_stdout(sys.stderr):
         report = _run_or_exit(p, evaluate_model, model, tok, a.tasks, a.mode, a.limit, a.batch_size)
