@@ -1,4 +1,4 @@
-"""Evaluation throughput on SmolLM2-135M (CPU, fp32): 04_eval's batched paths against Muwa's one-by-one ways.
+"""Evaluation throughput on SmolLM2-135M (CPU, fp32; wikitext in bf16 too): 04_eval's paths against Muwa's ways.
 
 Usage: python bench/eval_speed.py [--squad 128] [--batch-size 64] [--piqa 32] [--wikitext-rows 120]
                                   [--repeats 3] [--no-bf16] [--json]
@@ -25,10 +25,11 @@ rate are reported, and the speed-up of the medians.
   Asserted: the same perplexity within 1e-4 relative. The guide loop's model GFLOP/s (2 per weight per token
   read, plus attention) is reported against the machine's fp32 matmul peak: how much room batching could have.
 - wikitext in bf16 (only where the CPU computes bf16 natively, AVX512-BF16 or AMX; `--no-bf16` skips it): both
-  arms again on a bf16 copy of the model (what `load_for_eval(..., quant='bf16')` and `muwa_eval --precision
-  bf16` load). Reported: ours in bf16 against the fp32 guide loop (the speed a user gets by asking for bf16)
+  arms again on the model loaded in bf16 as `muwa_eval --precision bf16` loads it (`load_for_eval(...,
+  quant='bf16')`: weights in bf16, the rotary frequencies kept in fp32, which `.to(torch.bfloat16)` would round). Reported: ours in bf16 against the fp32 guide loop (the speed a user gets by asking for bf16)
   and against the guide loop in bf16 (same precision), and the perplexity's relative change from fp32.
-  Asserted: the two bf16 arms within 1e-3 relative of each other, and bf16 within 1% of fp32.
+  Asserted: both bf16 arms score the same tokens, their perplexities within 1e-3 relative of each other, and
+  bf16 within 1% of fp32.
 Ceilings:
 - SQuAD: every prompt token must be read once; `prefilled_cache` alone, over the same batches (the prefix a
   batch shares once, then the rests four a pass, one position's logits), is timed, and `Muwa loop seconds /
@@ -36,6 +37,10 @@ Ceilings:
 - wikitext (what no implementation giving the same answers in fp32 could beat on this machine):
   each window's tokens must pass every layer; with the LM head only where scored, the model FLOPs
   at the measured fp32 matmul peak give the shortest possible time; `guide loop seconds / that`: the ceiling.
+  The guide loop's model GFLOP/s (all its work: every token through the LM head) over that peak is its share.
+- wikitext in bf16: the same against the measured bf16 matmul peak (the guide loop in bf16 / least FLOPs at it;
+  the bf16 guide loop's share of it).
+Before the timed rounds, a short untimed pass of each kind on each model (the first is slower: warm-up).
 """
 import argparse, json, math, statistics, time
 
@@ -140,18 +145,18 @@ def main():
     ap.add_argument('--no-bf16', action='store_true', help='skip the bf16 wikitext arms')
     ap.add_argument('--json', action='store_true')
     a = ap.parse_args()
-    import copy, torch
+    import torch
     from muwa_nb.train import cpu_supports_bf16
     from muwa_nb.data import load_data
     from muwa_nb.eval import (generate_batched, squad_prompt, evaluate_piqa_loglik, evaluate_piqa_generate,
-                              piqa_context, sliding_windows, window_nll)
+                              load_for_eval, piqa_context, sliding_windows, window_nll)
     from muwa_nb.quantized_load import load_pretrained
     model, tok = load_pretrained('smollm2-135m')
     arms = ('squad batched', 'squad muwa loop', 'piqa loglik', 'piqa muwa loop', 'piqa batched generate',
             'wikitext ours', 'wikitext guide loop')
     bf16 = cpu_supports_bf16() and not a.no_bf16
     if bf16: arms += ('wikitext ours bf16', 'wikitext guide loop bf16')
-    model16 = copy.deepcopy(model).to(torch.bfloat16) if bf16 else None
+    model16 = load_for_eval('smollm2-135m', quant='bf16')[0] if bf16 else None
     rates, seconds = {k: [] for k in arms}, {k: [] for k in arms}
     squad = load_data('squad-mini').select(range(a.squad))
     prompts = [squad_prompt(r) for r in squad]
@@ -159,6 +164,10 @@ def main():
     text = '\n\n'.join(load_data('wikitext-2')['text'][:a.wikitext_rows])
     ids = tok(text, return_tensors='pt', verbose=False)['input_ids'][0]
     windows = sliding_windows(len(ids), 1024, 512)
+    generate_batched(model, tok, prompts[:2], 32, 2); muwa_squad_loop(model, tok, prompts[:1])   # warm-up
+    evaluate_piqa_loglik(model, tok, limit=2); muwa_piqa_loop(model, tok, rows.select(range(1)))
+    for m in (model, model16) if bf16 else (model,):
+        window_nll(m, ids, windows[:1], batch_size=1); guide_perplexity_loop(m, ids, windows[:1])
     def arm(name, f, n):
         t, out = _timed(f); rates[name].append(n/t); seconds[name].append(t); return out
     for _ in range(a.repeats):
@@ -179,7 +188,9 @@ def main():
         assert abs(ppl_fast/ppl_slow - 1) <= 1e-4, (ppl_fast, ppl_slow)
         if not bf16: continue
         per16 = arm('wikitext ours bf16', lambda: window_nll(model16, ids, windows, batch_size=1), scored)
-        nll16, _ = arm('wikitext guide loop bf16', lambda: guide_perplexity_loop(model16, ids, windows), scored)
+        nll16, count16 = arm('wikitext guide loop bf16', lambda: guide_perplexity_loop(model16, ids, windows),
+                             scored)
+        assert count16 == sum(k for _, k in per16) == scored, (count16, scored)
         ppl16_fast, ppl16_slow = math.exp(sum(s for s, _ in per16)/scored), math.exp(nll16/scored)
         assert abs(ppl16_fast/ppl16_slow - 1) <= 1e-3, (ppl16_fast, ppl16_slow)
         assert abs(ppl16_fast/ppl_fast - 1) <= 1e-2, (ppl16_fast, ppl_fast)
@@ -227,10 +238,14 @@ def main():
                                                                          med('wikitext guide loop bf16'), 2)})
         res['ceilings']['wikitext bf16: guide loop bf16 / least FLOPs at bf16 peak'] = \
             round(statistics.median(seconds['wikitext guide loop bf16'])/least16, 2)
-        res['wikitext_guide_loop'].update(bf16_matmul_peak_gflops=round(peak16, 1))
+        gflops16 = window_flops(model, windows, head_everywhere=True)/statistics.median(
+            seconds['wikitext guide loop bf16'])/1e9
+        res['wikitext_guide_loop'].update(bf16_model_gflops=round(gflops16, 1),
+                                          bf16_matmul_peak_gflops=round(peak16, 1),
+                                          bf16_share_of_peak=round(gflops16/peak16, 3))
     if a.json: print(json.dumps(res, indent=1)); return
-    print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M fp32")
-    for k, v in res['rates'].items(): print(f"  {k:22s} min {v['min']:8.2f} median {v['median']:8.2f}")
+    print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M, fp32 unless an arm says bf16")
+    for k, v in res['rates'].items(): print(f"  {k:24s} min {v['min']:8.2f} median {v['median']:8.2f}")
     print('speed-ups (medians):', res['speedup']); print('ceilings:', res['ceilings'])
     print('guide loop:', res['wikitext_guide_loop'])
     print('checks:', checks)

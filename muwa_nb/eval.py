@@ -376,7 +376,6 @@ def tree_inputs(tokens:list, parents:list)->tuple:
 # %% ../nbs/04_eval.ipynb #4d420a67
 def _item_tree(enc:list, keys:list)->dict:
     "The prefix tree of pairs `keys` (one context): its inputs and, per pair, the inputs predicting it."
-    if not enc[keys[0]][0]: raise ValueError(f'pair {keys[0]}: an empty context')  # nothing predicts
     tokens, parents, paths = prefix_tree([enc[k][0] + enc[k][1] for k in keys])
     nodes, ids, positions, sees = tree_inputs(tokens, parents)
     at = {n: j for j, n in enumerate(nodes)}
@@ -421,8 +420,9 @@ def continuation_logps(model, enc:list, # `(context ids, continuation ids)` pair
     "Summed log-probability of each pair's continuation given its context: a packed trie per context."
     from tqdm.auto import tqdm
     if not enc: return []
-    if (k := next((k for k, (_, s) in enumerate(enc) if not s), None)) is not None:
-        raise ValueError(f'pair {k}: an empty continuation; nothing to score')   # as lm-eval asserts
+    for k, (c, s) in enumerate(enc):     # the first bad pair, named (lm-eval asserts both non-empty)
+        if not c: raise ValueError(f'pair {k}: an empty context; nothing predicts its first token')
+        if not s: raise ValueError(f'pair {k}: an empty continuation; nothing to score')
     groups = {}
     for k, (c, _) in enumerate(enc): groups.setdefault(tuple(c), []).append(k)
     trees = [_item_tree(enc, ks) for ks in groups.values()]
