@@ -1,4 +1,4 @@
-"""Evaluation throughput on SmolLM2-135M (CPU, fp32; wikitext in bf16 too): 04_eval's paths against Muwa's ways.
+"""Evaluation speed on SmolLM2-135M (CPU, fp32; wikitext in bf16 too): 04_eval's paths against Muwa's.
 
 Usage: python bench/eval_speed.py [--squad 128] [--batch-size 64] [--piqa 32] [--wikitext-rows 120]
                                   [--repeats 3] [--no-bf16] [--json]
@@ -26,7 +26,8 @@ rate are reported, and the speed-up of the medians.
   read, plus attention) is reported against the machine's fp32 matmul peak: how much room batching could have.
 - wikitext in bf16 (only where the CPU computes bf16 natively, AVX512-BF16 or AMX; `--no-bf16` skips it): both
   arms again on the model loaded in bf16 as `muwa_eval --precision bf16` loads it (`load_for_eval(...,
-  quant='bf16')`: weights in bf16, the rotary frequencies kept in fp32, which `.to(torch.bfloat16)` would round). Reported: ours in bf16 against the fp32 guide loop (the speed a user gets by asking for bf16)
+  quant='bf16')`: weights in bf16, the rotary frequencies kept in fp32, which `.to(torch.bfloat16)` would
+  round). Reported: ours in bf16 against the fp32 guide loop (the speed a user gets by asking for bf16)
   and against the guide loop in bf16 (same precision), and the perplexity's relative change from fp32.
   Asserted: both bf16 arms score the same tokens, their perplexities within 1e-3 relative of each other, and
   bf16 within 1% of fp32.
@@ -38,8 +39,8 @@ Ceilings:
   each window's tokens must pass every layer; with the LM head only where scored, the model FLOPs
   at the measured fp32 matmul peak give the shortest possible time; `guide loop seconds / that`: the ceiling.
   The guide loop's model GFLOP/s (all its work: every token through the LM head) over that peak is its share.
-- wikitext in bf16: the same against the measured bf16 matmul peak (the guide loop in bf16 / least FLOPs at it;
-  the bf16 guide loop's share of it).
+- wikitext in bf16: the same against the measured bf16 matmul peak (the guide loop in bf16 / least FLOPs at
+  it; the bf16 guide loop's share of it).
 Before the timed rounds, a short untimed pass of each kind on each model (the first is slower: warm-up).
 """
 import argparse, json, math, statistics, time
@@ -110,7 +111,7 @@ def stats(xs:list)->dict: return dict(min=round(min(xs), 2), median=round(statis
 
 
 def matmul_peak(n:int=2048, repeats:int=5, dtype=None)->float:
-    "Best GFLOP/s of an n^3 matrix multiply in `dtype` (default fp32) on this machine (all threads torch uses)."
+    "Best GFLOP/s of an n^3 matrix multiply in `dtype` (default fp32) here (all the threads torch uses)."
     import torch
     a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype); a @ b
     return 2*n**3/min(_timed(lambda: a @ b)[0] for _ in range(repeats))/1e9
@@ -202,7 +203,8 @@ def main():
     prefill = min(prefill_seconds(model, tok, prompts, a.batch_size) for _ in range(a.repeats))
     least = window_flops(model, windows, head_everywhere=False)/(peak*1e9)
     guide_seconds = statistics.median(seconds['wikitext guide loop'])
-    guide_gflops = window_flops(model, windows, head_everywhere=True)/guide_seconds/1e9
+    guide_flops = window_flops(model, windows, head_everywhere=True)     # all the guide loop's work
+    guide_gflops = guide_flops/guide_seconds/1e9
     checks = dict(squad_answers_equal=len(prompts), piqa_loglik_max_gap_nats=gap,
                   piqa_acc={'loglik': ll['acc'], 'muwa loop': sum(muwa_acc)/len(muwa_acc),
                             'batched generate': gen['acc']},
@@ -238,8 +240,7 @@ def main():
                                                                          med('wikitext guide loop bf16'), 2)})
         res['ceilings']['wikitext bf16: guide loop bf16 / least FLOPs at bf16 peak'] = \
             round(statistics.median(seconds['wikitext guide loop bf16'])/least16, 2)
-        gflops16 = window_flops(model, windows, head_everywhere=True)/statistics.median(
-            seconds['wikitext guide loop bf16'])/1e9
+        gflops16 = guide_flops/statistics.median(seconds['wikitext guide loop bf16'])/1e9
         res['wikitext_guide_loop'].update(bf16_model_gflops=round(gflops16, 1),
                                           bf16_matmul_peak_gflops=round(peak16, 1),
                                           bf16_share_of_peak=round(gflops16/peak16, 3))
