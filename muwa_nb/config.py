@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PRESETS', 'Preset', 'get_preset', 'presets_table', 'quick_mode', 'sized', 'setup_notebook', 'quietly', 'preset_to_yaml', 'preset_from_yaml', 'load_run_config']
+__all__ = ['PRESETS', 'Preset', 'get_preset', 'presets_table', 'quick_mode', 'sized', 'setup_notebook', 'quietly', 'machine_info', 'machine_name', 'preset_to_yaml', 'preset_from_yaml', 'load_run_config']
 
 # %% ../nbs/00_data.ipynb #24545462
 import os, time
@@ -140,6 +140,36 @@ def quietly():
     stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
     stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
     return stack
+
+# %% ../nbs/00_data.ipynb #b0c1a002
+_CPU_FEATURES = {'avx512f': 'AVX-512', 'avx512_bf16': 'AVX512-BF16', 'amx_tile': 'AMX'}
+
+def machine_info(cpuinfo:str|None=None # text of `/proc/cpuinfo` (default: this machine's, where there is one)
+                )->dict:
+    "This machine in the terms a measured figure depends on: CPU model, cores, bf16-relevant features, torch."
+    import platform, torch
+    if cpuinfo is None:
+        try: cpuinfo = open('/proc/cpuinfo').read()
+        except OSError: cpuinfo = ''
+    field = lambda key: next((l.split(':', 1)[1].strip() for l in cpuinfo.splitlines()
+                              if l.split(':', 1)[0].strip() == key), '')
+    flags = set(field('flags').split())
+    return dict(cpu=field('model name') or platform.processor() or platform.machine(), cores=os.cpu_count(),
+                features=[name for flag, name in _CPU_FEATURES.items() if flag in flags],
+                torch=torch.__version__)
+
+def _listed(names:list, last:str)->str:
+    "'a', 'a or b', 'a, b or c'."
+    return ', '.join(names[:-1]) + f' {last} ' + names[-1] if len(names) > 1 else names[0]
+
+def machine_name(info:dict|None=None # from `machine_info` (default: this machine)
+                )->str:
+    "A phrase naming the machine for prose: 'a 2-core Intel(R) Xeon(R) Processor with AVX-512, without AMX'."
+    info = info or machine_info()
+    has = [n for n in _CPU_FEATURES.values() if n in info['features']]
+    lacks = [n for n in _CPU_FEATURES.values() if n not in info['features']]
+    return (f"a {info['cores']}-core {info['cpu']}" + (f" with {_listed(has, 'and')}" if has else '')
+            + (f"{',' if has else ''} without {_listed(lacks, 'or')}" if lacks else ''))
 
 # %% ../nbs/03_train.ipynb #d6c561dd
 import yaml

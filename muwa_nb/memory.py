@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['GIB', 'saved_activation_bytes', 'one_layer_activation_bytes', 'estimate_training_memory', 'proc_memory', 'measure_training_memory', 'cpu_overhead_bytes', 'plot_memory_breakdown']
+__all__ = ['GIB', 'saved_activation_bytes', 'one_layer_activation_bytes', 'estimate_training_memory', 'proc_memory', 'measure_training_memory', 'cpu_overhead_bytes', 'overcount_bytes', 'estimate_holds', 'plot_memory_breakdown']
 
 # %% ../nbs/01_quantized_load.ipynb #3ff44f48
 import torch, torch.nn as nn
@@ -176,6 +176,26 @@ def cpu_overhead_bytes()->int:
     est = estimate_training_memory(config, None, batch=1, seq=8, gradient_checkpointing=False,
                                    compute=torch.float32)['total']
     return max(measure_training_memory('tiny-opt', None, 1, 8, False) - est, 0)
+
+# %% ../nbs/01_quantized_load.ipynb #a81c0e02
+def overcount_bytes(config, quant:str|None=None, batch:int=4, seq:int=1024, gradient_checkpointing:bool=True,
+                    compute:torch.dtype=torch.float32, attn_implementation:str='sdpa', r:int=8,
+                    target_modules=('q_proj', 'v_proj'), lora_dropout:float=0.05)->int:
+    "How much `estimate_training_memory` may over-state a peak: with checkpointing, min(layer, logits)."
+    if not gradient_checkpointing: return 0   # every part is alive at the start of backward
+    args = (config, batch, seq, r, target_modules, lora_dropout, compute)
+    full = saved_activation_bytes(*args, False, attn_implementation, quant)
+    layer = one_layer_activation_bytes(*args, attn_implementation, quant, full=full['activations'])
+    logits = full['logits'] + 2*batch*seq*config.vocab_size*4    # as estimate_training_memory counts them
+    return min(layer, logits)
+
+def estimate_holds(estimated:int,        # bytes, from `estimate_training_memory`
+                   measured:int,         # bytes, from `measure_training_memory`
+                   slack:int=0,          # bytes the sum may over-count (`overcount_bytes`)
+                   tol:float=0.05        # what the sum does not model, either way
+                  )->bool:
+    "True when the estimate is at most `tol` under the measurement and, less `slack`, at most `tol` over it."
+    return estimated >= (1-tol)*measured and estimated - slack <= (1+tol)*measured
 
 # %% ../nbs/01_quantized_load.ipynb #cc4ff531
 def plot_memory_breakdown(estimates:dict, title:str='Estimated peak training memory', ax=None):
