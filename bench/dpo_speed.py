@@ -17,6 +17,7 @@ alpaca format, at most 256 tokens a sequence, as `train_dpo` and the study token
   than 1.5 times the plain way's (no less accurate).
 """
 import argparse, json, statistics, time
+from muwa_nb.config import machine_info
 
 
 def plain_pair_logps(model, rows, pad_id:int, batch_size:int=8)->tuple:
@@ -122,7 +123,7 @@ def main():
                            training_grad_max_rel_gap=grad_gap))
     if a.precision == 'bf16':
         res['checks']['bf16_error_vs_fp32_plain'] = {k: dict(loss=v[0], grad=v[1]) for k, v in errors.items()}
-    if a.json: print(json.dumps(res, indent=1)); return
+    if a.json: print(json.dumps({**res, 'machine': machine_info()}, indent=1)); return
     print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M, {a.precision}")
     for k, v in res['rates_pairs_per_s'].items():
         print(f"  {k:32s} min {v['min']:8.3f} median {v['median']:8.3f} pairs/s")

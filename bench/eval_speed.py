@@ -44,6 +44,7 @@ Ceilings:
 Before the timed rounds, a short untimed pass of each kind on each model (the first is slower: warm-up).
 """
 import argparse, json, math, statistics, time
+from muwa_nb.config import machine_info
 
 
 def _timed(f):
@@ -244,7 +245,7 @@ def main():
         res['wikitext_guide_loop'].update(bf16_model_gflops=round(gflops16, 1),
                                           bf16_matmul_peak_gflops=round(peak16, 1),
                                           bf16_share_of_peak=round(gflops16/peak16, 3))
-    if a.json: print(json.dumps(res, indent=1)); return
+    if a.json: print(json.dumps({**res, 'machine': machine_info()}, indent=1)); return
     print(f"{res['threads']} threads, {a.repeats} repeats; SmolLM2-135M, fp32 unless an arm says bf16")
     for k, v in res['rates'].items(): print(f"  {k:24s} min {v['min']:8.2f} median {v['median']:8.2f}")
     print('speed-ups (medians):', res['speedup']); print('ceilings:', res['ceilings'])

@@ -9,6 +9,7 @@ initialisation (tokenizer backend, model modules), reported apart.
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
+from muwa_nb.config import machine_info
 
 CHILD = ("import json, time, transformers, torch; from muwa_nb.quantized_load import load_pretrained; "
          "t = time.perf_counter(); load_pretrained({name!r}); t1 = time.perf_counter(); load_pretrained({name!r}); "
@@ -36,7 +37,7 @@ def main():
         warm = timed(name, dict(os.environ))
         res[name] = dict(first_build_and_load_s=round(cold[0], 2), cached_load_fresh_process_s=round(warm[0], 2),
                          cached_load_s=round(warm[1], 2))
-    if a.json: print(json.dumps(res, indent=1))
+    if a.json: print(json.dumps({**res, 'machine': machine_info()}, indent=1))
     else:
         for n, r in res.items(): print(f"{n:14s} first build + load {r['first_build_and_load_s']:6.2f}s | cached load {r['cached_load_s']:5.2f}s "
                                        f"({r['cached_load_fresh_process_s']:.2f}s as a fresh process's first load, one-time library initialisation included)")

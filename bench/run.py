@@ -11,6 +11,7 @@ benchmark's JSON (`DIR/<name>.json`) and the summary (`DIR/summary.json`). The m
 arms of the same run, but absolute rates and FLOP/s shares move with load.
 """
 import argparse, json, subprocess, sys, time
+from muwa_nb.config import machine_name
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,7 +43,7 @@ def rows(name:str, r:dict)->list:
     if name == 'load_time':
         out = []
         for model, t in r.items():
-            if model.startswith('_'): continue
+            if model.startswith('_') or model == 'machine': continue
             ratio = round(t['first_build_and_load_s']/t['cached_load_s'], 1)
             target = {'tiny-opt': ('first build < 5 s', t['first_build_and_load_s'] < 5),
                       'smollm2-135m': ('cached load < 2 s', t['cached_load_s'] < 2)}.get(model, ('-', None))
@@ -56,12 +57,14 @@ def rows(name:str, r:dict)->list:
         sp, out = r['speedup'], []
         for k, v in sp.items():
             target = {'ours vs muwa, fp32': 2, 'ours vs muwa, bf16': 2, 'ours bf16 vs muwa fp32': 4}.get(k)
-            out.append((f'training real tokens/s: {k}', 'Muwa-faithful Trainer (LM collator, random order)'
-                        if 'muwa' in k else 'ours in fp32', None, v, f'>= {target}x' if target else '-',
+            baseline = ('Muwa-faithful Trainer (LM collator, random order)' if 'muwa' in k else
+                        "ours with glibc's default malloc" if 'glibc' in k else 'ours in fp32')
+            out.append((f'training real tokens/s: {k}', baseline, None, v, f'>= {target}x' if target else '-',
                         (v >= target) if target else None))
         for arm, a in r['arms'].items():
-            if arm.startswith('ours'):
-                out.append((f'model FLOP/s share of matmul peak, {arm}', f"{r['matmul_peak_gflops'][arm[5:]]} "
+            if arm.startswith('ours') and not arm.endswith('glibc'):      # the pipeline as it runs by default
+                precision = arm.split('-')[1]
+                out.append((f'model FLOP/s share of matmul peak, {arm}', f"{r['matmul_peak_gflops'][precision]} "
                             'GFLOP/s peak', None, a['share_of_matmul_peak'], '>= 0.40',
                             a['share_of_matmul_peak'] >= 0.4))
         return out
@@ -97,10 +100,14 @@ def main():
         else:
             print(f'[bench] {n} ...', file=sys.stderr, flush=True)
             results[n] = run(n, a.quick)
+            if a.save:                                         # kept at once: a later benchmark may fail
+                Path(a.save).mkdir(parents=True, exist_ok=True)
+                (Path(a.save)/f'{n}.json').write_text(json.dumps(results[n], indent=1))
             print(f"[bench] {n} done in {results[n]['_seconds']:.0f} s", file=sys.stderr, flush=True)
         table += [dict(bench=n, measure=m, baseline=b, ratio_min=lo, ratio_median=med, target=t, met=ok)
                   for m, b, lo, med, t, ok in rows(n, results[n])]
-    summary = dict(quick=a.quick, table=table, results=results)
+    machines = sorted({machine_name(r['machine']) for r in results.values() if 'machine' in r})
+    summary = dict(quick=a.quick, machines=machines, table=table, results=results)
     if a.save:
         d = Path(a.save); d.mkdir(parents=True, exist_ok=True)
         for n, r in results.items(): (d/f'{n}.json').write_text(json.dumps(r, indent=1))
@@ -112,6 +119,7 @@ def main():
         met = {True: 'yes', False: 'NO', None: '-'}[t['met']]
         print(f"| {t['bench']} | {t['measure']} | {t['baseline']} | {fmt(t['ratio_min'])} | "
               f"{fmt(t['ratio_median'])} | {t['target']} | {met} |")
+    print(f"\nmachine: {'; '.join(machines) or 'not recorded'}")
     if a.quick: print('\n(--quick: small sizes, a smoke run; not the reported figures)')
 
 

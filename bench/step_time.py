@@ -8,6 +8,7 @@ import argparse, json, time
 import torch
 from peft import LoraConfig, get_peft_model
 from muwa_nb.quantized_load import load_pretrained
+from muwa_nb.config import machine_info
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -30,7 +31,7 @@ def main():
             t = time.perf_counter(); model(input_ids=x); fwd = time.perf_counter()-t
         res['shapes'][shape] = dict(train_step_s=round(sum(times[1:])/3, 2), forward_s=round(fwd, 2),
                                     train_tokens_per_s=round(b*L/(sum(times[1:])/3), 1))
-    if a.json: print(json.dumps(res, indent=1))
+    if a.json: print(json.dumps({**res, 'machine': machine_info()}, indent=1))
     else:
         for s, r in res['shapes'].items(): print(f"{a.model} {s}: train step {r['train_step_s']:.2f}s ({r['train_tokens_per_s']:.0f} tok/s), forward {r['forward_s']:.2f}s")
 

@@ -22,6 +22,7 @@ measured matmul peak (2048^3, best of 5) in the same precision. Where the CPU ha
 `--loss-steps` steps of ours in fp32 and in bf16 (same seed) compare validation losses.
 """
 import argparse, json, statistics, subprocess, sys, time
+from muwa_nb.config import machine_info
 
 CHILD = r'''
 import json, sys, tempfile, time
@@ -135,7 +136,8 @@ def main():
             med(f'ours-{p}')/med(f'ours-{p}-glibc'), 2)
     losses = {p: child('ours', p, a.loss_steps - 1, 1, val_rows=48)['eval_loss'] for p in precisions}
     res['validation_loss_after_loss_steps'] = {p: round(v, 4) for p, v in losses.items()}
-    if a.json: print(json.dumps(res, indent=1)); return
+    res['loss_steps'] = a.loss_steps
+    if a.json: print(json.dumps({**res, 'machine': machine_info()}, indent=1)); return
     print(f"{res['threads']} threads, CPU bf16: {res['cpu_bf16']}, matmul peak (GFLOP/s): {res['matmul_peak_gflops']}")
     for k, v in res['arms'].items():
         tps = v['real_tokens_per_s']
