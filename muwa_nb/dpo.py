@@ -261,7 +261,8 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
     t0 = time.perf_counter(); trainer.train(); seconds = time.perf_counter() - t0
     model.save_pretrained(out); tok.save_pretrained(out)
     metrics = dict(steps=trainer.state.global_step, seconds=round(seconds, 1), pairs=counts,
-                   held_out=held_out, log_history=trainer.state.log_history, **peak_memory(device))
+                   train_pairs=n_train, pairs_per_step=pairs_per_step*preset.grad_accum, held_out=held_out,
+                   log_history=trainer.state.log_history, **peak_memory(device))
     config = dict(preset=asdict(preset), sft_adapter=sft_adapter, data=data, versions=library_versions())
     (out/'run_config.json').write_text(json.dumps(config, indent=1, default=str))
     (out/'metrics.json').write_text(json.dumps(metrics, indent=1, default=str))

@@ -6,10 +6,11 @@ Usage: python tools/check_house.py
 - nothing imports `cli` (or `study`, the main job): they sit on top;
 - no module imports a private name (`_x`) from another, and `bench/` and `tools/` use only public names;
 - library modules do not parse argv (`argparse`) or print (`print(` outside the notebook-display helper);
-- lines written from notebook cells are at most 110 characters (the rendered pages clip longer ones).
+- lines written from notebook cells are at most 110 characters, and so is every line of every code cell in `nbs/`
+  (exported or not: the rendered pages clip longer ones).
 Prints one line per violation and exits 1 if there is any.
 """
-import ast, sys
+import ast, json, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,12 +92,25 @@ def check_scripts(folder:Path)->list:
                 problems.append(f"{folder.name}/{path.name}:{line}: uses a private name of muwa_nb.{target}")
     return problems
 
+def check_notebooks(folder:Path)->list:
+    "Every line of every code cell in the notebooks of `folder` within `MAX_LINE` characters."
+    problems = []
+    for path in sorted(folder.glob('*.ipynb')):
+        for n, cell in enumerate(json.loads(path.read_text(encoding='utf-8'))['cells']):
+            if cell['cell_type'] != 'code': continue
+            for i, line in enumerate(''.join(cell['source']).split('\n'), 1):
+                if len(line) > MAX_LINE:
+                    problems.append(f"nbs/{path.name}: cell {n} ({cell.get('id', 'no id')}), line {i}: "
+                                    f"{len(line)} > {MAX_LINE} characters")
+    return problems
+
 def main():
     modules = sorted(p for p in PKG.glob('*.py') if p.stem not in ('__init__', '_modidx'))
     problems = ([p for m in modules for p in check_module(m)]
-                + check_scripts(ROOT/'bench') + check_scripts(ROOT/'tools'))
+                + check_scripts(ROOT/'bench') + check_scripts(ROOT/'tools') + check_notebooks(ROOT/'nbs'))
     for p in problems: print(p)
-    print(f"house rules: {len(modules)} modules, {len(problems)} problem(s)")
+    print(f"house rules: {len(modules)} modules, {len(list((ROOT/'nbs').glob('*.ipynb')))} notebooks, "
+          f"{len(problems)} problem(s)")
     sys.exit(1 if problems else 0)
 
 if __name__ == '__main__': main()
