@@ -237,6 +237,7 @@ def muwa_eval_cli(argv:list|None=None):
     "Command line: `muwa_eval --model M [--adapter DIR] [--tasks T] [--precision P] ... --output F.json`."
     from muwa_nb.eval import evaluate_model, load_for_eval
     from muwa_nb.quantized_load import default_device
+    from muwa_nb.config import machine_info
     from muwa_nb.train import cpu_supports_bf16, library_versions
     p = _parser('muwa_eval', 'Evaluate a model (and a LoRA adapter) on SQuAD-mini, wikitext-2 and PIQA.')
     p.add_argument('--model', required=True, type=_model_name, help='a model name, Hub id or folder')
@@ -261,9 +262,11 @@ def muwa_eval_cli(argv:list|None=None):
         report = _run_or_exit(p, evaluate_model, model, tok, a.tasks, a.mode, a.limit, a.batch_size)
     bulky = ('per_item', 'per_window', 'predictions', 'generations', 'loglikelihoods')
     slim = {t: {k: v for k, v in r.items() if k not in bulky} for t, r in report.items()}
-    per_item = {t: r.get('per_item') for t, r in report.items()}
-    doc = dict(model=a.model, adapter=a.adapter, precision=a.precision, versions=library_versions(), **slim,
-               per_item=per_item)
+    # each item's score (wikitext: each window's NLL and tokens), so `load_report` + `compare` can pair runs
+    per_item = {t: dict(per_window=r['per_window']) if t == 'wikitext' else r['per_item']
+                for t, r in report.items()}
+    doc = dict(model=a.model, adapter=a.adapter, precision=a.precision, limit=a.limit,
+               versions=library_versions(), machine=machine_info(), **slim, per_item=per_item)
     Path(a.output).write_text(json.dumps(doc, indent=1, default=str))
     if a.predictions and 'squad' in report:
         Path(a.predictions).write_text(json.dumps(report['squad']['predictions']))

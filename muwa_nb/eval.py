@@ -4,14 +4,16 @@
 
 # %% auto #0
 __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCTION', 'RAGGED_GROUP', 'READ_GROUP',
-           'MUWA_PIQA_INSTRUCTION', 'BOOTSTRAP_RESAMPLES', 'TASKS', 'Metric', 'improved', 'with_direction',
-           'reported_table', 'normalize_answer', 'f1_score', 'exact_match', 'squad_item_scores', 'squad_prompt',
-           'muwa_gold_variants', 'muwa_squad_prediction', 'row_spans', 'ragged_sdpa', 'ragged_attention',
-           'shared_length', 'prefilled_cache', 'kv_bytes_per_token', 'cache_budget', 'length_batches',
-           'generation_batches', 'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll',
-           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'continuation_logps',
-           'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate',
-           'bootstrap_ci', 'perplexity_ci', 'paired_difference', 'evaluate_model', 'compare', 'load_for_eval']
+           'MUWA_PIQA_INSTRUCTION', 'BOOTSTRAP_RESAMPLES', 'TASKS', 'STUDY_MODES', 'STUDY_RECIPES', 'Metric',
+           'improved', 'with_direction', 'reported_table', 'normalize_answer', 'f1_score', 'exact_match',
+           'squad_item_scores', 'squad_metric', 'squad_inputs', 'squad_prompt', 'muwa_gold_variants',
+           'muwa_squad_prediction', 'row_spans', 'ragged_sdpa', 'ragged_attention', 'shared_length', 'prefilled_cache',
+           'kv_bytes_per_token', 'cache_budget', 'length_batches', 'generation_batches', 'generate_batched',
+           'evaluate_squad', 'sliding_windows', 'window_nll', 'pooled_perplexity', 'evaluate_wikitext', 'piqa_context',
+           'encode_pair', 'prefix_tree', 'tree_inputs', 'continuation_logps', 'loglikelihoods', 'evaluate_piqa_loglik',
+           'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate', 'bootstrap_ci', 'perplexity_ci',
+           'paired_difference', 'evaluate_model', 'compare', 'load_report', 'load_for_eval', 'study_reports',
+           'study_table', 'study_markdown']
 
 # %% ../nbs/04_eval.ipynb #82321976
 import json, math, re, string, time
@@ -88,6 +90,18 @@ def exact_match(prediction:str, truth:str)->float:
 def squad_item_scores(prediction:str, answers:list)->tuple:
     "`(exact match, F1)` of one prediction, each the best over the gold `answers` (0 to 1)."
     return max(exact_match(prediction, a) for a in answers), max(f1_score(prediction, a) for a in answers)
+
+# %% ../nbs/04_eval.ipynb #5e1a0003
+def squad_metric():
+    "The package's SQuAD v1.1 metric (`squad_metric.SquadV1`), loaded with `evaluate.load` from its file."
+    import evaluate, muwa_nb
+    return evaluate.load(str(Path(muwa_nb.__file__).parent/'squad_metric.py'))
+
+def squad_inputs(ids:list, predictions:list, answers:list)->dict:
+    "`predictions` and `references` in the format of the `squad` metric (`answer_start` -1 where unknown)."
+    return dict(predictions=[dict(id=i, prediction_text=p) for i, p in zip(ids, predictions)],
+                references=[dict(id=i, answers=dict(text=list(a), answer_start=[-1]*len(a)))
+                            for i, a in zip(ids, answers)])
 
 # %% ../nbs/04_eval.ipynb #fb8e9fff
 SQUAD_INSTRUCTION = 'Answer the question in a few words, taken from the input.\nQuestion: {question}'
@@ -288,7 +302,8 @@ def evaluate_squad(model, tok,
     golds = [muwa_gold_variants(r['answers']['text']) if muwa else r['answers']['text'] for r in rows]
     scored = [muwa_squad_prediction(p, g) if muwa else p for p, g in zip(preds, golds)]
     em, f1 = zip(*(squad_item_scores(p, g) for p, g in zip(scored, golds)))
-    return dict(exact_match=100*float(np.mean(em)), f1=100*float(np.mean(f1)), n=len(rows), mode=mode,
+    totals = squad_metric().compute(**squad_inputs(rows['id'], scored, golds))      # through `evaluate`
+    return dict(exact_match=totals['exact_match'], f1=totals['f1'], n=len(rows), mode=mode,
                 per_item=dict(exact_match=[100*x for x in em], f1=[100*x for x in f1]),
                 predictions={r['id']: p for r, p in zip(rows, preds)})
 
@@ -324,6 +339,12 @@ def window_nll(model, ids:torch.Tensor, windows:list, batch_size:int=4)->list:
                 out.append((keep.sum().item(), keep.numel()))
     return out
 
+def pooled_perplexity(nll, n, # summed NLL (nats) and tokens scored per window; the last axis holds windows
+                      mode:str='standard')->np.ndarray:
+    "Perplexity of windows: 'standard' weights every token alike, 'muwa' averages the windows' own means."
+    nll, n = np.asarray(nll, dtype=float), np.asarray(n, dtype=float)
+    return np.exp(nll.sum(-1)/n.sum(-1)) if mode == 'standard' else np.exp((nll/n).mean(-1))
+
 def evaluate_wikitext(model, tok,
                       mode:str='standard',    # 'standard': token-weighted; 'muwa': mean of window means
                       limit:int|None=None,    # the first N rows of the test set; None: all 4,358
@@ -336,7 +357,7 @@ def evaluate_wikitext(model, tok,
     window = min(window, getattr(model.config, 'max_position_embeddings', window))
     per = window_nll(model, ids, sliding_windows(len(ids), window, stride), batch_size)
     nll, n = sum(s for s, _ in per), sum(k for _, k in per)
-    ppl = math.exp(nll/n) if mode == 'standard' else math.exp(np.mean([s/k for s, k in per]))
+    ppl = float(pooled_perplexity(*zip(*per), mode=mode))
     return dict(perplexity=ppl, bits_per_byte=nll/math.log(2)/len(text.encode('utf-8')), n=len(per), tokens=n,
                 mode=mode, per_window=per)
 
@@ -508,21 +529,23 @@ def bootstrap_ci(values:list, n_resamples:int=BOOTSTRAP_RESAMPLES, seed:int=0, l
     means = v[_draws(len(v), n_resamples, seed)].mean(1)
     return tuple(np.percentile(means, [50*(1 - level), 50*(1 + level)]).tolist())
 
-def perplexity_ci(per_window:list, n_resamples:int=BOOTSTRAP_RESAMPLES, seed:int=0, level:float=0.95)->tuple:
-    "Bootstrap interval of the token-weighted perplexity, resampling windows."
+def perplexity_ci(per_window:list, n_resamples:int=BOOTSTRAP_RESAMPLES, seed:int=0, level:float=0.95,
+                  mode:str='standard')->tuple:
+    "Bootstrap interval of the perplexity pooled as `mode` says (`pooled_perplexity`), resampling windows."
     nll, n = (np.asarray(x, dtype=float) for x in zip(*per_window))
     idx = _draws(len(nll), n_resamples, seed)
-    ppl = np.exp(nll[idx].sum(1)/n[idx].sum(1))
+    ppl = pooled_perplexity(nll[idx], n[idx], mode)
     return tuple(np.percentile(ppl, [50*(1 - level), 50*(1 + level)]).tolist())
 
-def paired_difference(metric:str, base, tuned, n_resamples:int=BOOTSTRAP_RESAMPLES, seed:int=0)->dict:
+def paired_difference(metric:str, base, tuned, n_resamples:int=BOOTSTRAP_RESAMPLES, seed:int=0,
+                      mode:str='standard')->dict:
     "Tuned minus base on the same items, its 95% interval, and a verdict respecting the metric's direction."
     higher = METRICS[metric].higher_is_better
     if metric == 'wikitext_ppl':
         (b_nll, b_n), (t_nll, t_n) = ((np.asarray(x, float) for x in zip(*w)) for w in (base, tuned))
         idx = _draws(len(b_nll), n_resamples, seed)
-        diffs = np.exp(t_nll[idx].sum(1)/t_n[idx].sum(1)) - np.exp(b_nll[idx].sum(1)/b_n[idx].sum(1))
-        diff = math.exp(t_nll.sum()/t_n.sum()) - math.exp(b_nll.sum()/b_n.sum())
+        diffs = pooled_perplexity(t_nll[idx], t_n[idx], mode) - pooled_perplexity(b_nll[idx], b_n[idx], mode)
+        diff = float(pooled_perplexity(t_nll, t_n, mode) - pooled_perplexity(b_nll, b_n, mode))
     else:
         b, t = np.asarray(base, float), np.asarray(tuned, float)
         if b.shape != t.shape: raise ValueError(f"{metric}: the two models were scored on different items")
@@ -554,7 +577,7 @@ def evaluate_model(model, tok,
             # batching windows there only adds memory traffic, so it batches them on a GPU only
             windows = 1 if model.device.type == 'cpu' else max(1, batch_size//8)
             r = evaluate_wikitext(model, tok, mode, limit, batch_size=windows)
-            r['ci'] = dict(perplexity=perplexity_ci(r['per_window'], seed=seed))
+            r['ci'] = dict(perplexity=perplexity_ci(r['per_window'], seed=seed, mode=mode))
         else:
             r = evaluate_piqa_loglik(model, tok, limit, batch_size) if mode == 'standard' else \
                 evaluate_piqa_generate(model, tok, limit, batch_size)
@@ -571,14 +594,28 @@ def compare(base:dict, tuned:dict, seed:int=0):
     import pandas as pd
     rows = []
     for task in base:
+        if base[task]['mode'] != tuned[task]['mode']:
+            raise ValueError(f"{task}: base scored {base[task]['mode']!r}, tuned {tuned[task]['mode']!r}")
         for key, metric in _KEYS[task]:
             if key not in base[task] or key not in tuned[task]: continue
             items = (lambda r: r['per_window']) if task == 'wikitext' else (lambda r: r['per_item'][key])
-            d = paired_difference(metric, items(base[task]), items(tuned[task]), seed=seed)
+            d = paired_difference(metric, items(base[task]), items(tuned[task]), seed=seed,
+                                  mode=base[task]['mode'])
             rows.append(dict(metric=METRICS[metric].description, mode=base[task]['mode'], n=base[task]['n'],
                              base=base[task][key], tuned=tuned[task][key], difference=d['difference'],
                              ci_low=d['ci'][0], ci_high=d['ci'][1], better=d['better']))
     return pd.DataFrame(rows)
+
+def load_report(path)->dict:
+    "A report written by `muwa_eval`, back in `evaluate_model`'s shape (per-item scores inside each task)."
+    doc = json.loads(Path(path).read_text())
+    out = {}
+    for task in TASKS:
+        if task not in doc: continue
+        kept = (doc.get('per_item') or {}).get(task)
+        if kept is None: raise ValueError(f"{path}: no per-item scores for {task}, so it cannot be compared")
+        out[task] = dict(doc[task], **(kept if task == 'wikitext' else dict(per_item=kept)))
+    return out
 
 # %% ../nbs/04_eval.ipynb #8104fa57
 def load_for_eval(model:str,                # a model name, a Hub id, or a folder (e.g. a merged export)
@@ -595,3 +632,45 @@ def load_for_eval(model:str,                # a model name, a Hub id, or a folde
         where = f" (it was trained on {trained_on})" if trained_on else ""
         raise ValueError(f"{adapter}: this adapter does not fit {model}{where}: "
                          f"{str(e).split(': ', 2)[-1]}") from None
+
+# %% ../nbs/04_eval.ipynb #5a0d0002
+STUDY_MODES = ('standard', 'muwa')
+
+def study_reports(folder)->dict:
+    "`{(model, mode): report}` from the `muwa_eval` reports `<model>-<mode>.json` in `folder`."
+    out = {}
+    for f in sorted(Path(folder).glob('*.json')):
+        if '.' in f.stem or '-' not in f.stem: continue                # predictions, other files
+        model, mode = f.stem.rsplit('-', 1)
+        if mode in STUDY_MODES: out[(model, mode)] = load_report(f)
+    for (model, mode), r in out.items():       # Muwa's wikitext: the standard run's windows, pooled its way
+        windows = out.get((model, 'standard'), {}).get('wikitext')
+        if mode == 'muwa' and 'wikitext' not in r and windows:
+            per = windows['per_window']
+            r['wikitext'] = dict(windows, mode='muwa', seconds=0.0,
+                                 perplexity=float(pooled_perplexity(*zip(*per), mode='muwa')),
+                                 ci=dict(perplexity=perplexity_ci(per, mode='muwa')))
+    return out
+
+def study_table(folder, tuned=('alpaca', 'muwa'), seed:int=0):
+    "Every tuned model against the base, in each scoring both were run in: `compare`'s rows, `model` added."
+    import pandas as pd
+    reports = study_reports(folder)
+    frames = [compare(reports[('base', mode)], reports[(name, mode)], seed=seed).assign(model=name)
+              for name in tuned for mode in STUDY_MODES if {('base', mode), (name, mode)} <= set(reports)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+STUDY_RECIPES = {'alpaca': 'corrected', 'muwa': "Muwa's"}
+
+def study_markdown(folder)->str:
+    "`study_table(folder)` as a markdown table, and a line naming the reports not run yet."
+    table = study_table(folder)
+    have = {f.stem for f in Path(folder).glob('*.json') if '.' not in f.stem}
+    missing = [f'{m}-{mode}' for m in ('base', *STUDY_RECIPES) for mode in STUDY_MODES
+               if f'{m}-{mode}' not in have]
+    rows = [f"| {STUDY_RECIPES.get(r.model, r.model)} | {r.mode} | {with_direction(r.metric)} | {r.n:,} | "
+            f"{r.base:.4g} | {r.tuned:.4g} | {r.difference:+.3g} [{r.ci_low:+.3g}, {r.ci_high:+.3g}] | "
+            f"{r.better} |" for r in table.itertuples()]
+    return ('| recipe | scoring | metric | n | base | tuned | difference [95% CI] | better |\n'
+            '|---|---|---|---|---|---|---|---|\n' + '\n'.join(rows)
+            + (f"\n\n*Not run yet: {', '.join(missing)}.*" if missing else ''))

@@ -8,10 +8,10 @@ __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'optimi
            'TrainingError', 'device_memory_bytes', 'memory_estimate', 'estimated_memory', 'check_fits',
            'head_reads_only', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions', 'CPUDropout', 'use_cpu_dropout',
            'training_arguments', 'newest_checkpoint', 'peak_memory', 'cpu_peak_rss', 'library_versions',
-           'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained']
+           'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained', 'validation_loss']
 
 # %% ../nbs/03_train.ipynb #9805a715
-import hashlib, json, math, os, time
+import hashlib, json, math, os, tempfile, time
 from dataclasses import asdict
 from pathlib import Path
 import torch
@@ -411,3 +411,23 @@ def load_trained(output_dir:str, quant:str|None=None, device:str='cpu'):
     preset = json.loads((Path(output_dir)/'run_config.json').read_text())['preset']
     base, tok = load_quantized(preset['model'], quant, device, double_quant=preset['double_quant'])
     return load_adapter(base, output_dir), tok
+
+# %% ../nbs/03_train.ipynb #7a1d0002
+def validation_loss(output_dir:str,         # a folder written by `train_sft` (adapter, run_config.json)
+                    rows:int|None=None,     # the first `rows` validation rows; None: all the run used
+                    device:str='cpu',
+                    base:bool=False)->float:    # True: the run's base model alone, without the adapter
+    "The adapter's loss on its run's validation rows, computed by the Trainer the way the run computed it."
+    run = json.loads((Path(output_dir)/'run_config.json').read_text())
+    preset = Preset(**run['preset'])
+    model, tok = (load_quantized(preset.model, preset.quant, device, double_quant=preset.double_quant) if base
+                  else load_trained(output_dir, device=device))
+    val = sft_datasets(preset.replace(train_rows=1), tok)['validation']   # split from all rows, as trained
+    if len(val) != run['validation_rows']:
+        raise ValueError(f"{output_dir}: {len(val)} validation rows; the run had {run['validation_rows']}")
+    val = val.select(range(min(rows, len(val)))) if rows else val
+    with tempfile.TemporaryDirectory() as scratch:
+        args = training_arguments(preset, scratch, device, eval_strategy='no', disable_tqdm=True)
+        trainer = MuwaTrainer(model=model, args=args, data_collator=sft_collator(tok, device),
+                              processing_class=tok)
+        return trainer.evaluate(val.select_columns(['input_ids', 'labels']))['eval_loss']

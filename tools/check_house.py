@@ -25,6 +25,7 @@ ALLOWED = {                                            # module -> the muwa_nb m
     'train': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory'},
     'eval': {'config', 'assets', 'data', 'quantized_load', 'lora'},
     'dpo': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'train', 'eval'},
+    'squad_metric': {'eval'},                           # an `evaluate` module over eval's scoring
 }
 PRINTS_ALLOWED = {('config', 'setup_notebook')}        # notebook UI: reports how long a slow cell took
 MAX_LINE = 110
