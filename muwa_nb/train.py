@@ -15,7 +15,7 @@ import hashlib, json, math, os, tempfile, time
 from dataclasses import asdict
 from pathlib import Path
 import torch
-from .config import Preset, get_preset
+from .config import Preset, get_preset, machine_info
 from .data import load_records, split_by_category, tokenize_records
 from .quantized_load import (enable_checkpointing, gpu_supports_bf16, load_quantized, model_config,
                                     prepare_for_kbit_training)
@@ -395,7 +395,7 @@ def train_sft(preset:Preset|str,          # a preset or its name
     run_config = dict(preset=asdict(preset), overrides=overrides, device=device,
                       precision=precision, data_sha256=data['data_sha256'],
                       train_rows=data['train_rows'], validation_rows=data['validation_rows'],
-                      versions=library_versions(), world_size=args.world_size)
+                      versions=library_versions(), machine=machine_info(), world_size=args.world_size)
     if args.process_index == 0:
         (out/'run_config.json').write_text(json.dumps(run_config, indent=1, default=str))
         (out/'metrics.json').write_text(json.dumps(metrics, indent=1, default=str))
