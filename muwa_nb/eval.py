@@ -16,7 +16,7 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'SQUAD_INSTRUCTION', 'MUWA_SQUAD_INSTRUCT
            'study_table', 'study_markdown']
 
 # %% ../nbs/04_eval.ipynb #82321976
-import json, math, re, string, time
+import functools, json, math, re, string, time
 from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass
@@ -92,8 +92,9 @@ def squad_item_scores(prediction:str, answers:list)->tuple:
     return max(exact_match(prediction, a) for a in answers), max(f1_score(prediction, a) for a in answers)
 
 # %% ../nbs/04_eval.ipynb #5e1a0003
+@functools.cache
 def squad_metric():
-    "The package's SQuAD v1.1 metric (`squad_metric.SquadV1`), loaded with `evaluate.load` from its file."
+    "The package's SQuAD v1.1 metric (`squad_metric.SquadV1`), loaded once by `evaluate.load` from its file."
     import evaluate, muwa_nb
     return evaluate.load(str(Path(muwa_nb.__file__).parent/'squad_metric.py'))
 
@@ -662,15 +663,15 @@ def study_table(folder, tuned=('alpaca', 'muwa'), seed:int=0):
 
 STUDY_RECIPES = {'alpaca': 'corrected', 'muwa': "Muwa's"}
 
-def study_markdown(folder)->str:
-    "`study_table(folder)` as a markdown table, and a line naming the reports not run yet."
-    table = study_table(folder)
+def study_markdown(folder, table=None)->str:
+    "`study_table(folder)` (or `table`) as a markdown table, and a line naming the reports not run yet."
+    table = study_table(folder) if table is None else table
     have = {f.stem for f in Path(folder).glob('*.json') if '.' not in f.stem}
     missing = [f'{m}-{mode}' for m in ('base', *STUDY_RECIPES) for mode in STUDY_MODES
                if f'{m}-{mode}' not in have]
     rows = [f"| {STUDY_RECIPES.get(r.model, r.model)} | {r.mode} | {with_direction(r.metric)} | {r.n:,} | "
             f"{r.base:.4g} | {r.tuned:.4g} | {r.difference:+.3g} [{r.ci_low:+.3g}, {r.ci_high:+.3g}] | "
             f"{r.better} |" for r in table.itertuples()]
-    return ('| recipe | scoring | metric | n | base | tuned | difference [95% CI] | better |\n'
-            '|---|---|---|---|---|---|---|---|\n' + '\n'.join(rows)
-            + (f"\n\n*Not run yet: {', '.join(missing)}.*" if missing else ''))
+    head = ('| recipe | scoring | metric | n | base | tuned | difference [95% CI] | better |\n'
+            '|---|---|---|---|---|---|---|---|\n' + '\n'.join(rows) + '\n\n') if rows else ''
+    return head + (f"*Not run yet: {', '.join(missing)}.*" if missing else '')
