@@ -233,9 +233,27 @@ def _adapter_dir(text:str)->str:
         raise argparse.ArgumentTypeError(f"{text}: no such adapter folder (no adapter_config.json in it)")
     return text
 
+def _kept_tasks(p, a)->dict:
+    "`{task: (summary, per_item)}` of the tasks already in `a.output`, refusing a report of another run."
+    from muwa_nb.config import machine_info
+    from muwa_nb.eval import TASKS
+    from muwa_nb.train import library_versions
+    if not Path(a.output).is_file(): return {}
+    stop = lambda why: p.error(f"argument --resume: {a.output} {why}; score it again without --resume")
+    try: old = json.loads(Path(a.output).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: stop(f"is not a JSON report ({e})")
+    for k in ('model', 'adapter', 'precision', 'limit'):
+        if old.get(k) != getattr(a, k): stop(f"was scored with --{k} {old.get(k)}, not {getattr(a, k)}")
+    if (old.get('machine'), old.get('versions')) != (machine_info(), library_versions()):
+        stop("was scored on another machine or with other library versions")
+    kept = {t: (old[t], old['per_item'][t]) for t in TASKS if t in old}
+    if wrong := next((t for t, (r, _) in kept.items() if r['mode'] != a.mode), None):
+        stop(f"scored {wrong} in {kept[wrong][0]['mode']} mode, not {a.mode}")
+    return kept
+
 def muwa_eval_cli(argv:list|None=None):
     "Command line: `muwa_eval --model M [--adapter DIR] [--tasks T] [--precision P] ... --output F.json`."
-    from muwa_nb.eval import evaluate_model, load_for_eval
+    from muwa_nb.eval import TASKS, evaluate_model, load_for_eval
     from muwa_nb.quantized_load import default_device
     from muwa_nb.config import machine_info
     from muwa_nb.train import cpu_supports_bf16, library_versions
@@ -250,21 +268,29 @@ def muwa_eval_cli(argv:list|None=None):
                    help='fp32: comparable with other tools; bf16: faster where the hardware has it')
     p.add_argument('--output', required=True, help='the JSON report to write')
     p.add_argument('--predictions', help='also write SQuAD predictions {question_id: answer} to this file')
+    p.add_argument('--resume', action='store_true',
+                   help='keep the tasks already scored in --output (same run) and score only the others')
     a = p.parse_args(argv)
     if not Path(a.output).expanduser().resolve().parent.is_dir():
         p.error(f"argument --output: no such folder: {Path(a.output).parent}")
+    kept = _kept_tasks(p, a) if a.resume else {}
     quant = None if a.precision == 'fp32' else 'bf16'              # None: as stored (fp32 here)
     if a.precision == 'bf16' and default_device() == 'cpu' and not cpu_supports_bf16():
         print("muwa_eval: note: this CPU has no bf16 instructions (AVX512-BF16 or AMX), so bf16 runs slower "
               "than fp32 here", file=sys.stderr)
-    model, tok = _run_or_exit(p, load_for_eval, a.model, a.adapter, quant)
-    with contextlib.redirect_stdout(sys.stderr):
-        report = _run_or_exit(p, evaluate_model, model, tok, a.tasks, a.mode, a.limit, a.batch_size)
+    report, todo = {}, [t for t in a.tasks if t not in kept]
+    if todo:
+        model, tok = _run_or_exit(p, load_for_eval, a.model, a.adapter, quant)
+        with contextlib.redirect_stdout(sys.stderr):
+            report = _run_or_exit(p, evaluate_model, model, tok, todo, a.mode, a.limit, a.batch_size)
     bulky = ('per_item', 'per_window', 'predictions', 'generations', 'loglikelihoods')
     slim = {t: {k: v for k, v in r.items() if k not in bulky} for t, r in report.items()}
     # each item's score (wikitext: each window's NLL and tokens), so `load_report` + `compare` can pair runs
     per_item = {t: dict(per_window=r['per_window']) if t == 'wikitext' else r['per_item']
                 for t, r in report.items()}
+    tasks = [t for t in TASKS if t in kept or t in report]                 # a resumed report: old and new
+    slim = {t: kept[t][0] if t in kept else slim[t] for t in tasks}
+    per_item = {t: kept[t][1] if t in kept else per_item[t] for t in tasks}
     doc = dict(model=a.model, adapter=a.adapter, precision=a.precision, limit=a.limit,
                versions=library_versions(), machine=machine_info(), **slim, per_item=per_item)
     Path(a.output).write_text(json.dumps(doc, indent=1, default=str))
