@@ -121,11 +121,16 @@ _KEYS = {'squad': [('f1', 'squad_f1'), ('exact_match', 'squad_em')],
          'wikitext': [('perplexity', 'wikitext_ppl')],
          'piqa': [('acc', 'piqa_acc'), ('acc_norm', 'piqa_acc_norm')]}
 
-def compare(base:dict, tuned:dict, seed:int=0):
+def compare(base:dict, tuned:dict, seed:int=0,
+            tasks=None):    # the tasks to compare (default: the base's), each in both reports
     "DataFrame per metric: base and tuned values, their paired difference with its 95% interval, the better."
     import pandas as pd
+    tasks = list(base) if tasks is None else list(tasks)
+    if lacking := next((t for t in tasks if t not in base or t not in tuned), None):
+        raise ValueError(f"{lacking}: not scored in both reports (base: {', '.join(base)}; "
+                         f"tuned: {', '.join(tuned)})")
     rows = []
-    for task in base:
+    for task in tasks:
         if base[task]['mode'] != tuned[task]['mode']:
             raise ValueError(f"{task}: base scored {base[task]['mode']!r}, tuned {tuned[task]['mode']!r}")
         for key, metric in _KEYS[task]:
@@ -172,18 +177,24 @@ def study_table(folder, tuned=('alpaca', 'muwa'), seed:int=0):
     "Every tuned model against the base, in each scoring both were run in: `compare`'s rows, `model` added."
     import pandas as pd
     reports = study_reports(folder)
-    frames = [compare(reports[('base', mode)], reports[(name, mode)], seed=seed).assign(model=name)
-              for name in tuned for mode in STUDY_MODES if {('base', mode), (name, mode)} <= set(reports)]
+    pairs = [(reports[('base', mode)], reports[(name, mode)], name) for name in tuned for mode in STUDY_MODES
+             if {('base', mode), (name, mode)} <= set(reports)]
+    frames = [compare(b, t, seed=seed, tasks=[k for k in b if k in t]).assign(model=name)
+              for b, t, name in pairs]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 STUDY_RECIPES = {'alpaca': 'corrected', 'muwa': "Muwa's"}
 
 def study_markdown(folder, table=None)->str:
-    "`study_table(folder)` (or `table`) as a markdown table, and a line naming the reports not run yet."
-    table = study_table(folder) if table is None else table
-    have = {f.stem for f in Path(folder).glob('*.json') if '.' not in f.stem}
-    missing = [f'{m}-{mode}' for m in ('base', *STUDY_RECIPES) for mode in STUDY_MODES
-               if f'{m}-{mode}' not in have]
+    "`study_table(folder)` (or `table`) as a markdown table, and a line naming what is not run yet."
+    table, reports = study_table(folder) if table is None else table, study_reports(folder)
+    missing = []
+    for m in ('base', *STUDY_RECIPES):
+        for mode in STUDY_MODES:
+            r, base = reports.get((m, mode)), reports.get(('base', mode), {})
+            lacking = [t for t in base if r is not None and t not in r]       # a task the base was scored on
+            if r is None or lacking:
+                missing.append(f'{m}-{mode}' + (f" ({', '.join(lacking)})" if lacking else ''))
     rows = [f"| {STUDY_RECIPES.get(r.model, r.model)} | {r.mode} | {with_direction(r.metric)} | {r.n:,} | "
             f"{r.base:.4g} | {r.tuned:.4g} | {r.difference:+.3g} [{r.ci_low:+.3g}, {r.ci_high:+.3g}] | "
             f"{r.better} |" for r in table.itertuples()]
