@@ -21,9 +21,10 @@ from .data import RecordError, tokenize_records
 from .quantized_load import load_quantized, prepare_for_kbit_training
 from .lora import load_adapter
 from .eval import continuation_logps
+from .cpu_speed import keep_freed_memory
 from .train import (CPU_KEEP_FREED_MEMORY, MuwaTrainer, TrainingError, head_reads_only,
-                           keep_freed_memory, library_versions, peak_memory, ready_to_train,
-                           training_arguments, training_precision)
+                           library_versions, peak_memory, ready_to_train, training_arguments,
+                           training_precision)
 
 # %% ../nbs/05_dpo_extension.ipynb #0a3092cf
 def sequence_logps(logits:torch.Tensor, # [batch, length, vocab], from a causal LM

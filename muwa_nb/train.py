@@ -6,9 +6,8 @@
 __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'optimizer_steps', 'preset_steps', 'cpu_supports_bf16',
            'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator', 'frozen_linears_to', 'sft_model',
            'TrainingError', 'device_memory_bytes', 'memory_estimate', 'estimated_memory', 'check_fits',
-           'head_reads_only', 'MuwaTrainer', 'keep_freed_memory', 'dropped_positions', 'CPUDropout', 'use_cpu_dropout',
-           'training_arguments', 'newest_checkpoint', 'peak_memory', 'cpu_peak_rss', 'library_versions',
-           'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained', 'validation_loss']
+           'head_reads_only', 'MuwaTrainer', 'training_arguments', 'newest_checkpoint', 'peak_memory', 'cpu_peak_rss',
+           'library_versions', 'plot_loss_curves', 'ready_to_train', 'train_sft', 'load_trained', 'validation_loss']
 
 # %% ../nbs/03_train.ipynb #9805a715
 import hashlib, json, math, os, tempfile, time
@@ -20,6 +19,7 @@ from .data import load_records, split_by_category, tokenize_records
 from .quantized_load import (enable_checkpointing, gpu_supports_bf16, load_quantized, model_config,
                                     prepare_for_kbit_training)
 from .memory import GIB, estimate_training_memory, proc_memory
+from .cpu_speed import keep_freed_memory, use_cpu_dropout
 from .lora import load_adapter
 
 # %% ../nbs/03_train.ipynb #972f50af
@@ -217,66 +217,8 @@ class MuwaTrainer(Trainer):
             tk.update(since=t, real_at_log=tk['real'], padded_at_log=tk['padded'])
         super().log(logs, start_time)
 
-# %% ../nbs/03_train.ipynb #c3a9e101
-CPU_KEEP_FREED_MEMORY = True   # train_sft on a CPU: glibc keeps freed blocks for reuse (bench/train_speed.py)
-_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4           # glibc's mallopt parameters (malloc.h)
-
-def keep_freed_memory()->bool:
-    "glibc only: serve every block from the heap and keep freed memory for reuse; whether it applied."
-    import ctypes, platform
-    if platform.system() != 'Linux' or platform.libc_ver()[0] != 'glibc': return False
-    mallopt = getattr(ctypes.CDLL(None), 'mallopt', None)
-    if mallopt is None: return False
-    return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
-
-
-# %% ../nbs/03_train.ipynb #d7c0a002
-def dropped_positions(n:int,            # elements, in flattened order
-                      p:float,          # the probability that each is dropped, 0 < p < 1
-                      chunk:int|None=None # gaps drawn at a time (default: the expected count + 6 sd + 16)
-                     )->torch.Tensor:
-    "Sorted flat indices of the elements dropped, each independently with probability `p` (geometric gaps)."
-    log_keep, expected = math.log1p(-p), n*p
-    chunk = chunk or int(expected + 6*math.sqrt(expected*(1 - p)) + 16)
-    found, last = [], -1.0
-    while True:
-        u = 1 - torch.rand(chunk, dtype=torch.float64)                  # uniform on (0, 1]
-        at = last + torch.cumsum(torch.floor(torch.log(u)/log_keep) + 1, 0)
-        found.append(at[at < n])
-        if at[-1] >= n: return torch.cat(found).long()
-        last = at[-1].item()
-
-class _ZeroAt(torch.autograd.Function):
-    "`x` times `scale`, with the flat positions `at` set to zero; the gradient the same way."
-    @staticmethod
-    def forward(ctx, x, at, scale):
-        ctx.save_for_backward(at); ctx.scale = scale
-        out = (x*scale).contiguous(); out.view(-1)[at] = 0
-        return out
-    @staticmethod
-    def backward(ctx, grad):
-        (at,), d = ctx.saved_tensors, (grad*ctx.scale).contiguous()
-        d.view(-1)[at] = 0
-        return d, None, None
-
-class CPUDropout(torch.nn.Dropout):
-    "`nn.Dropout` that draws where the drops fall (`dropped_positions`): same distribution, cheaper on a CPU."
-    def forward(self, x):
-        if not self.training or self.p == 0: return x
-        if self.p == 1: return x*0
-        return _ZeroAt.apply(x, dropped_positions(x.numel(), self.p).to(x.device), 1/(1 - self.p))
-
-def use_cpu_dropout(model:torch.nn.Module # a peft model with LoRA layers
-                   )->int:
-    "Put `CPUDropout` in place of each `nn.Dropout` of peft's LoRA layers (`lora_dropout`); how many."
-    swapped = 0
-    for m in model.modules():
-        drops = getattr(m, 'lora_dropout', None)
-        if not isinstance(drops, torch.nn.ModuleDict): continue
-        for name, d in drops.items():
-            if type(d) is torch.nn.Dropout: drops[name] = CPUDropout(d.p); swapped += 1
-    return swapped
-
+# %% ../nbs/03_train.ipynb #3d0a0008
+CPU_KEEP_FREED_MEMORY = True   # train_sft on a CPU: glibc keeps freed blocks for reuse (07_cpu_speed)
 
 # %% ../nbs/03_train.ipynb #32c621c2
 def training_arguments(preset:Preset, output_dir:str, device:str, **kwargs):

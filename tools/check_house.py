@@ -17,14 +17,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT/'muwa_nb'
 TOP = {'cli', 'study'}                                 # may import anything; nothing imports them
 ALLOWED = {                                            # module -> the muwa_nb modules it may import
-    'config': set(), 'assets': set(),
+    'config': set(), 'assets': set(), 'cpu_speed': set(),
     'data': {'assets'},
     'quantized_load': {'assets'},
     'lora': {'assets', 'quantized_load'},
     'memory': {'assets', 'quantized_load', 'lora'},
-    'train': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory'},
+    'train': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'cpu_speed'},
     'eval': {'config', 'assets', 'data', 'quantized_load', 'lora'},
-    'dpo': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'train', 'eval'},
+    'dpo': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'train', 'eval', 'cpu_speed'},
     'squad_metric': {'eval'},                           # an `evaluate` module over eval's scoring
 }
 PRINTS_ALLOWED = {('config', 'setup_notebook')}        # notebook UI: reports how long a slow cell took
