@@ -9,7 +9,7 @@ alpaca format, at most 256 tokens a sequence, as `train_dpo` and the study token
   one prefix tree, its prompt read once, trees packed into rows; the LM head only where an answer token is
   predicted) against the plain way: 8 pairs a batch, chosen and rejected padded to the batch's longest, full
   logits, `sequence_logps`. Asserted: the same log-probabilities within 1e-3 nats.
-- Training, pairs/s of `DPOTrainer.compute_loss` + backward on the LoRA policy (`--steps` batches of 2 pairs,
+- Training, pairs/s of `PairTrainer.compute_loss` + backward on the LoRA policy (`--steps` batches of 2 pairs,
   cpu-demo's batch): the LM head fed only the states that predict an answer token (`head_reads_only`,
   `learned_logps`) against full logits and `sequence_logps`. Asserted, in fp32: the same losses within 1e-4
   (relative) and gradients within 1e-3 (relative to the largest gradient). In bf16 (autocast), where the two
@@ -35,7 +35,7 @@ def plain_pair_logps(model, rows, pad_id:int, batch_size:int=8)->tuple:
 
 
 def plain_loss(model, batch:dict, beta:float):
-    "DPO's loss from full logits: what `DPOTrainer.compute_loss` computed before it fed the head less."
+    "DPO's loss from full logits: what `PairTrainer.compute_loss` computed before it fed the head less."
     from muwa_nb.dpo import dpo_loss, sequence_logps
     logits = model(input_ids=batch['input_ids'], attention_mask=batch['attention_mask']).logits
     pc, pr = sequence_logps(logits, batch['labels']).chunk(2)
@@ -55,7 +55,7 @@ def main():
     import tempfile, torch
     from transformers import TrainingArguments
     from muwa_nb.config import get_preset
-    from muwa_nb.dpo import (DPOCollator, DPOTrainer, dpo_policy, load_preferences, pair_logps,
+    from muwa_nb.dpo import (DPOCollator, PairTrainer, dpo_policy, load_preferences, pair_logps,
                              tokenize_preferences)
     preset = get_preset('cpu-demo', lora_dropout=0.0)
     policy, tok = dpo_policy(preset, device='cpu')
@@ -69,7 +69,7 @@ def main():
     rows = rows.add_column('ref_chosen_logps', [x - 1 for x in ref_c]).add_column('ref_rejected_logps', ref_r)
     collate = DPOCollator(tok.pad_token_id)
     batches = [collate([rows[2*i], rows[2*i + 1]]) for i in range(a.steps)]
-    trainer = DPOTrainer(model=policy, args=TrainingArguments(tempfile.mkdtemp(), report_to=[], use_cpu=True),
+    trainer = PairTrainer(model=policy, args=TrainingArguments(tempfile.mkdtemp(), report_to=[], use_cpu=True),
                          beta=preset.dpo_beta)
     dtype = torch.bfloat16 if a.precision == 'bf16' else torch.float32
     params = [p for p in policy.parameters() if p.requires_grad]

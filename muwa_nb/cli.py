@@ -180,6 +180,7 @@ def _data_source(text:str)->str:
     raise argparse.ArgumentTypeError(f"{text}: no such file (data is a .jsonl/.json/.parquet file, a dataset "
                                      f"name such as {', '.join(DATASETS)}, or a Hub id)")
 
+# %% ../nbs/03_train.ipynb #3d0a0015
 def muwa_train_cli(argv:list|None=None):
     "Command line: `muwa_train --preset P | --config FILE [--model M] [--data D] [--output DIR] ...`."
     from muwa_nb.config import PRESETS, get_preset, load_run_config
@@ -233,6 +234,7 @@ def _adapter_dir(text:str)->str:
         raise argparse.ArgumentTypeError(f"{text}: no such adapter folder (no adapter_config.json in it)")
     return text
 
+# %% ../nbs/04_eval.ipynb #1b638651
 def _kept_tasks(p, a)->dict:
     "`{task: (summary, per_item)}` of the tasks already in `a.output`, refusing a report of another run."
     from muwa_nb.config import machine_info
@@ -251,6 +253,7 @@ def _kept_tasks(p, a)->dict:
         stop(f"scored {wrong} in {kept[wrong][0]['mode']} mode, not {a.mode}")
     return kept
 
+# %% ../nbs/04_eval.ipynb #1b638652
 def muwa_eval_cli(argv:list|None=None):
     "Command line: `muwa_eval --model M [--adapter DIR] [--tasks T] [--precision P] ... --output F.json`."
     from muwa_nb.eval import TASKS, evaluate_model, load_for_eval

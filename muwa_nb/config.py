@@ -214,6 +214,7 @@ def preset_to_yaml(preset:Preset)->str:
         else: out.update(d)
     return yaml.safe_dump(out, sort_keys=False)
 
+# %% ../nbs/03_train.ipynb #3d0a0011
 def _typed(value, kind, where:str):
     "`value` checked against `kind` (None passes: an optional setting), or a `ValueError` naming `where`."
     if value is None: return None
@@ -267,6 +268,7 @@ def preset_from_yaml(text:str, source:str='run config')->Preset:
                   quant=modes[(q.get('bits'), q.get('float'))])
     return base.replace(**fields)
 
+# %% ../nbs/03_train.ipynb #3d0a0012
 def load_run_config(path:str)->Preset:
     "The `Preset` of a YAML run config file."
     if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such run config file")

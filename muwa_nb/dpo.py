@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ASSISTANT', 'TOY_PREFERENCES', 'sequence_logps', 'dpo_loss', 'split_preference_pair', 'load_preferences',
-           'tokenize_preferences', 'pair_logps', 'DPOCollator', 'learned_logps', 'DPOTrainer', 'dpo_policy',
+           'tokenize_preferences', 'pair_logps', 'DPOCollator', 'learned_logps', 'PairTrainer', 'dpo_policy',
            'with_reference', 'train_dpo', 'preference_accuracy']
 
 # %% ../nbs/05_dpo_extension.ipynb #e0da80ba
@@ -185,7 +185,7 @@ def learned_logps(logits:torch.Tensor, # [1, learned tokens, vocab]: the head fe
     logp = -F.cross_entropy(logits[0].float(), labels[:, 1:][learned], reduction='none')
     return logp.new_zeros(len(labels)).index_add(0, learned.nonzero()[:, 0], logp)
 
-class DPOTrainer(MuwaTrainer):
+class PairTrainer(MuwaTrainer):
     "The HF Trainer with the DPO loss on precomputed reference log-probabilities; logs trl's reward metrics."
     def __init__(self, *args, beta:float=0.1, **kwargs):
         super().__init__(*args, **kwargs); self.beta, self.dpo_log = beta, []
@@ -257,7 +257,7 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
     run = preset.replace(max_steps=steps, eval_steps=None, save_steps=None, recipe='muwa',  # random order
                          logging_steps=min(preset.logging_steps, steps))          # a short run still logs
     args = training_arguments(run, out, device, per_device_train_batch_size=pairs_per_step)
-    trainer = DPOTrainer(model=model, args=args, train_dataset=train, beta=preset.dpo_beta,
+    trainer = PairTrainer(model=model, args=args, train_dataset=train, beta=preset.dpo_beta,
                          data_collator=DPOCollator(tok.pad_token_id), callbacks=list(callbacks))
     t0 = time.perf_counter(); trainer.train(); seconds = time.perf_counter() - t0
     model.save_pretrained(out); tok.save_pretrained(out)

@@ -47,6 +47,7 @@ METRICS = {m.name: m for m in [
     Metric('wikitext_bpb', False, 'wikitext-2 test bits per byte'),
     Metric('piqa_acc', True, 'PIQA validation accuracy'),
     Metric('piqa_acc_norm', True, 'PIQA validation accuracy, length-normalised'),
+    Metric('preference_acc', True, 'held-out preference accuracy (DPO, 05_dpo_extension)'),
 ]}
 
 MUWA_REPORTED = {  # as printed in Muwa's README (MUWA_REFERENCE.md): OPT-1.3b, then OPT-1.3b + Muwa's LoRA
@@ -173,6 +174,7 @@ def study_reports(folder)->dict:
                                  ci=dict(perplexity=perplexity_ci(per, mode='muwa')))
     return out
 
+# %% ../nbs/04_eval.ipynb #5a0d000b
 def study_table(folder, tuned=('alpaca', 'muwa'), seed:int=0):
     "Every tuned model against the base, in each scoring both were run in: `compare`'s rows, `model` added."
     import pandas as pd
@@ -183,6 +185,7 @@ def study_table(folder, tuned=('alpaca', 'muwa'), seed:int=0):
               for b, t, name in pairs]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+# %% ../nbs/04_eval.ipynb #5a0d000c
 STUDY_RECIPES = {'alpaca': 'corrected', 'muwa': "Muwa's"}
 
 def study_markdown(folder, table=None)->str:
@@ -360,6 +363,7 @@ def shared_length(seqs:list)->int:
         n += 1
     return n
 
+# %% ../nbs/04_eval.ipynb #4e0a0015
 READ_GROUP = 4                      # prompts whose rests one forward pass reads
 
 @torch.no_grad()
@@ -454,6 +458,7 @@ def sliding_windows(n_tokens:int, window:int=1024, stride:int=512)->list:
         if end == n_tokens: break
     return out
 
+# %% ../nbs/04_eval.ipynb #4e0a0041
 @torch.no_grad()
 def window_nll(model, ids:torch.Tensor, windows:list, batch_size:int=4)->list:
     "`(summed NLL in nats, tokens scored)` of each window; windows of equal length run as one batch."
@@ -566,6 +571,7 @@ def _batched(rows:list, pairs_per_batch:int)->list:
         out[-1].append(row); pairs += sum(len(t['reads']) for t in row)
     return out
 
+# %% ../nbs/04_eval.ipynb #4e0a0042
 @torch.no_grad()
 def continuation_logps(model, enc:list, # `(context ids, continuation ids)` pairs; a trie per context
                        pad_id:int, batch_size:int=32, desc:str='log-likelihoods', row_tokens:int=256)->list:
@@ -595,6 +601,7 @@ def continuation_logps(model, enc:list, # `(context ids, continuation ids)` pair
             out[k] = logp[torch.tensor([where[j, i] for i in at]), torch.tensor(enc[k][1])].sum().item()
     return [out[k] for k in range(len(enc))]
 
+# %% ../nbs/04_eval.ipynb #4e0a0043
 def loglikelihoods(model, tok, pairs:list, batch_size:int=32, desc:str='log-likelihoods',
                    row_tokens:int=256)->list:
     "Summed log-probability of each `(context, continuation)` text pair's continuation: `continuation_logps`."

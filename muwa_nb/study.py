@@ -114,7 +114,7 @@ def _dpo_stage(preset:Preset, out:Path, held_out:int, device:str):
         base, _ = load_quantized(preset.model, preset.quant, device)
         policy = load_adapter(base, folder)
         after = preference_accuracy(policy, held, tok.pad_token_id)
-        d = paired_difference('piqa_acc', before, after)          # a higher-is-better accuracy, by item
+        d = paired_difference('preference_acc', before, after)    # item by item, the same pairs
         logs = [r for r in m['log_history'] if 'rewards/margins' in r]
         _plot_dpo(logs, folder/'dpo_rewards.png')
         return dict(steps=m['steps'], train_pairs=m['train_pairs'], held_out=held_out,
