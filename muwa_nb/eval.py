@@ -175,10 +175,10 @@ def study_reports(folder)->dict:
     return out
 
 # %% ../nbs/04_eval.ipynb #5a0d000b
-def study_table(folder, tuned=('alpaca', 'muwa'), seed:int=0):
+def study_table(folder, tuned=None, seed:int=0):   # tuned: the models to compare (default: `STUDY_RECIPES`)
     "Every tuned model against the base, in each scoring both were run in: `compare`'s rows, `model` added."
     import pandas as pd
-    reports = study_reports(folder)
+    reports, tuned = study_reports(folder), STUDY_RECIPES if tuned is None else tuned
     pairs = [(reports[('base', mode)], reports[(name, mode)], name) for name in tuned for mode in STUDY_MODES
              if {('base', mode), (name, mode)} <= set(reports)]
     frames = [compare(b, t, seed=seed, tasks=[k for k in b if k in t]).assign(model=name)
