@@ -55,10 +55,10 @@ def main():
     import tempfile, torch
     from transformers import TrainingArguments
     from muwa_nb.config import get_preset
-    from muwa_nb.dpo import (DPOCollator, PairTrainer, dpo_policy, load_preferences, pair_logps,
-                             tokenize_preferences)
+    from muwa_nb.dpo import DPOCollator, PairTrainer, load_preferences, pair_logps, tokenize_preferences
+    from muwa_nb.train import sft_model
     preset = get_preset('cpu-demo', lora_dropout=0.0)
-    policy, tok = dpo_policy(preset, device='cpu')
+    policy, tok = sft_model(preset, 'cpu')
     for n, p in policy.named_parameters():          # a policy that has moved from the reference
         if 'lora_B' in n: torch.nn.init.normal_(p, std=0.02, generator=torch.Generator().manual_seed(0))
     pairs, _ = load_preferences('hh-rlhf-harmless')

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ASSISTANT', 'TOY_PREFERENCES', 'sequence_logps', 'dpo_loss', 'split_preference_pair', 'load_preferences',
-           'tokenize_preferences', 'pair_logps', 'DPOCollator', 'learned_logps', 'PairTrainer', 'dpo_policy',
-           'with_reference', 'train_dpo', 'preference_accuracy']
+           'tokenize_preferences', 'pair_logps', 'DPOCollator', 'learned_logps', 'PairTrainer', 'with_reference',
+           'train_dpo', 'preference_accuracy']
 
 # %% ../nbs/05_dpo_extension.ipynb #e0da80ba
 import gzip, json, math, os, time
@@ -18,13 +18,11 @@ from datasets import Dataset
 from .config import Preset, get_preset
 from .assets import load_data
 from .data import RecordError, tokenize_records
-from .quantized_load import load_quantized, prepare_for_kbit_training
-from .lora import load_adapter
+from .quantized_load import default_device
 from .eval import continuation_logps
-from .cpu_speed import keep_freed_memory
-from .train import (CPU_KEEP_FREED_MEMORY, MuwaTrainer, TrainingError, head_reads_only,
-                           library_versions, peak_memory, ready_to_train, training_arguments,
-                           training_precision)
+from .cpu_speed import head_reads_only, keep_freed_memory
+from .train import (CPU_KEEP_FREED_MEMORY, MuwaTrainer, TrainingError, library_versions,
+                           peak_memory, ready_to_train, sft_model, training_arguments, training_precision)
 
 # %% ../nbs/05_dpo_extension.ipynb #0a3092cf
 def sequence_logps(logits:torch.Tensor, # [batch, length, vocab], from a causal LM
@@ -211,18 +209,6 @@ class PairTrainer(MuwaTrainer):
         super().log(logs, start_time)
 
 # %% ../nbs/05_dpo_extension.ipynb #228a5752
-def dpo_policy(preset:Preset, sft_adapter:str|None=None, device:str|None=None):
-    "`(peft model, tokenizer)`: a trainable LoRA policy on the preset's base, from `sft_adapter` if given."
-    from peft import LoraConfig, get_peft_model
-    model, tok = load_quantized(preset.model, preset.quant, device, double_quant=preset.double_quant)
-    if preset.quant in ('int8', 'nf4'):
-        model = prepare_for_kbit_training(model, preset.gradient_checkpointing)
-    model.config.use_cache = False
-    if sft_adapter: return load_adapter(model, sft_adapter, trainable=True), tok
-    lora = LoraConfig(r=preset.lora_r, lora_alpha=preset.lora_alpha, lora_dropout=preset.lora_dropout,
-                      target_modules=list(preset.target_modules), bias='none', task_type='CAUSAL_LM')
-    return get_peft_model(model, lora), tok
-
 def with_reference(model, rows:Dataset, pad_id:int, batch_size:int=8)->Dataset:
     "`rows` with the reference log-probabilities: the model as it is now (the policy's starting point)."
     c, r = pair_logps(model, rows, pad_id, batch_size)
@@ -237,7 +223,7 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
               device:str|None=None, callbacks=(), **overrides)->dict:
     "DPO on a LoRA policy with a precomputed reference; writes adapter, config, metrics; returns metrics."
     preset = get_preset(preset, **overrides) if isinstance(preset, str) else preset.replace(**overrides)
-    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    device = device or default_device()
     cpu, precision = torch.device(device).type == 'cpu', training_precision(preset.precision, device)
     if cpu and CPU_KEEP_FREED_MEMORY: keep_freed_memory()
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
@@ -246,7 +232,7 @@ def train_dpo(preset:Preset|str,           # a preset (its model, LoRA, precisio
         raise TrainingError(f"{data}: {len(pairs)} pairs, not more than held_out={held_out}")
     from transformers import set_seed
     set_seed(preset.seed)                                   # the LoRA initialisation: one seed, one run
-    model, tok = dpo_policy(preset, sft_adapter, device)
+    model, tok = sft_model(preset, device, adapter=sft_adapter)
     rows = tokenize_preferences(pairs, tok, preset.max_length, fmt='alpaca')
     pairs_per_step = max(1, preset.batch_size//2)          # chosen + rejected: batch_size sequences per step
     n_train = len(rows) - held_out

@@ -10,10 +10,9 @@ import json, math, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
-import torch
 from .config import Preset, get_preset, machine_info, machine_name
 from .data import load_records, split_by_category, tokenize_records, truncation_counts
-from .quantized_load import load_quantized, measured_weight_bytes
+from .quantized_load import default_device, load_quantized, measured_weight_bytes
 from .train import memory_estimate, train_sft, training_precision
 from .eval import compare, evaluate_model, load_for_eval, with_direction
 from .dpo import load_preferences, preference_accuracy, tokenize_preferences, train_dpo
@@ -224,7 +223,7 @@ def run_study(preset:Preset|str='cpu-demo',  # the study's preset (cpu-demo: Smo
               **overrides)->dict:
     "Run (or resume) the whole study; return the results, also written to `results.json` and `report.md`."
     preset = get_preset(preset, **overrides) if isinstance(preset, str) else preset.replace(**overrides)
-    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    device = device or default_device()
     limits = {**DEMO_LIMITS, **(limits or {})}
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     _same_study(out, dict(preset=asdict(preset), limits=limits, device=device))

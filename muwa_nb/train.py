@@ -4,9 +4,8 @@
 
 # %% auto #0
 __all__ = ['CPU_AUTO_BF16', 'CPU_KEEP_FREED_MEMORY', 'CHECKPOINT_FILES', 'plot_loss_curves', 'optimizer_steps', 'preset_steps',
-           'cpu_supports_bf16', 'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator',
-           'frozen_linears_to', 'sft_model', 'TrainingError', 'device_memory_bytes', 'memory_estimate',
-           'estimated_memory', 'check_fits', 'head_reads_only', 'MuwaTrainer', 'training_arguments',
+           'cpu_supports_bf16', 'training_precision', 'precision_dtype', 'sft_datasets', 'sft_collator', 'sft_model',
+           'TrainingError', 'device_memory_bytes', 'memory_estimate', 'check_fits', 'MuwaTrainer', 'training_arguments',
            'newest_checkpoint', 'peak_memory', 'cpu_peak_rss', 'library_versions', 'ready_to_train', 'train_sft',
            'load_trained', 'validation_loss']
 
@@ -17,10 +16,11 @@ from pathlib import Path
 import torch
 from .config import Preset, get_preset, machine_info
 from .data import load_records, split_by_category, tokenize_records
-from .quantized_load import (enable_checkpointing, gpu_supports_bf16, load_quantized, model_config,
-                                    prepare_for_kbit_training)
+from .quantized_load import (default_device, enable_checkpointing, gpu_supports_bf16, load_quantized,
+                                    model_config, prepare_for_kbit_training)
 from .memory import GIB, estimate_training_memory, proc_memory
-from .cpu_speed import keep_freed_memory, use_cpu_dropout
+from .cpu_speed import (frozen_linears_to, head_reads_only, keep_freed_memory,
+                               use_cpu_dropout)
 from .lora import load_adapter
 
 # %% ../nbs/03_train.ipynb #3d0a0009
@@ -107,30 +107,16 @@ def sft_collator(tok, device:str='cpu'):
                                   pad_to_multiple_of=8 if torch.device(device).type == 'cuda' else None)
 
 # %% ../nbs/03_train.ipynb #19167b46
-def frozen_linears_to(model:torch.nn.Module, # a model whose trainable weights are set (e.g. a peft model)
-                      dtype:torch.dtype      # the autocast dtype: torch.bfloat16 or torch.float16
-                     )->int:
-    "Store each frozen `nn.Linear`'s weight and bias in `dtype` (a tied LM head: a copy); how many moved."
-    head, embed = model.get_output_embeddings(), model.get_input_embeddings()
-    tied = head is not None and embed is not None and head.weight is embed.weight
-    moved = 0
-    for m in model.modules():
-        if type(m) is not torch.nn.Linear or m.weight.requires_grad or m.weight.dtype == dtype: continue
-        if tied and m is head:        # the embedding lookup keeps the fp32 weights; the head: a copy
-            m.weight = torch.nn.Parameter(m.weight.detach().to(dtype), requires_grad=False)
-        else: m.to(dtype)
-        moved += 1
-    return moved
-
-def sft_model(preset:Preset, device:str|None=None):
+def sft_model(preset:Preset, device:str|None=None,
+              adapter:str|None=None):    # a saved adapter to go on training (SFT's, for DPO), not a new one
     "`(peft model, tokenizer)`: the base in the preset's mode, prepared for training, with LoRA adapters."
     from peft import LoraConfig, get_peft_model
     model, tok = load_quantized(preset.model, preset.quant, device, double_quant=preset.double_quant)
     if preset.quant in ('int8', 'nf4'):
         model = prepare_for_kbit_training(model, preset.gradient_checkpointing)
-    else:
-        model.config.use_cache = False
-        if preset.gradient_checkpointing: enable_checkpointing(model)
+    elif preset.gradient_checkpointing: enable_checkpointing(model)
+    model.config.use_cache = False
+    if adapter: return load_adapter(model, adapter, trainable=True), tok
     lora = LoraConfig(r=preset.lora_r, lora_alpha=preset.lora_alpha, lora_dropout=preset.lora_dropout,
                       target_modules=list(preset.target_modules), bias='none', task_type='CAUSAL_LM')
     return get_peft_model(model, lora), tok
@@ -157,39 +143,23 @@ def memory_estimate(preset:Preset, device:str, batch:int|None=None)->dict:
                                     gradient_checkpointing=preset.gradient_checkpointing, compute=compute,
                                     double_quant=preset.double_quant, overhead_gib=0.5 if cuda else 0.0)
 
-def estimated_memory(preset:Preset, device:str, batch:int|None=None)->int:
-    "Peak training memory the estimator expects for `preset` on `device` (bytes)."
-    return memory_estimate(preset, device, batch)['total']
-
 def check_fits(preset:Preset, device:str, capacity:int|None=None)->dict:
     "The estimate and the capacity; if it does not fit, a `TrainingError` naming the largest batch that does."
     capacity = capacity or device_memory_bytes(device)
-    need = estimated_memory(preset, device)
+    need = memory_estimate(preset, device)['total']
     if need <= capacity: return dict(estimate=need, capacity=capacity)
     smaller = range(preset.batch_size - 1, 0, -1)
-    fits = [b for b in smaller if estimated_memory(preset, device, b) <= capacity][:1]
+    fits = [b for b in smaller if memory_estimate(preset, device, b)['total'] <= capacity][:1]
     if fits: advice = (f"batch {fits[0]} would fit (with grad_accum "
                        f"{preset.grad_accum*preset.batch_size//fits[0]} for the same effective batch)")
     else: advice = "not even batch 1 fits: shorten max_length, enable checkpointing, or quantise the base"
     raise TrainingError(f"{preset.name}: estimated peak {need/GIB:.2f} GiB > {capacity/GIB:.2f} GiB on "
                         f"{device}; {advice}")
 
-# %% ../nbs/03_train.ipynb #06c5b095
+# %% ../nbs/03_train.ipynb #3d0a0014
 import torch.nn.functional as F
-from contextlib import contextmanager
 from transformers import Trainer
 
-@contextmanager
-def head_reads_only(model:torch.nn.Module, # a causal LM (or a peft model around one)
-                    learned:torch.Tensor   # [rows, positions - 1], bool: the next token has a label
-                   ):
-    "Within: the output layer reads only the hidden states at `learned`, as one row [1, learned, hidden]."
-    def learned_states(head, args): return (args[0][:, :-1][learned].unsqueeze(0), *args[1:])
-    hook = model.get_output_embeddings().register_forward_pre_hook(learned_states)
-    try: yield
-    finally: hook.remove()
-
-# %% ../nbs/03_train.ipynb #3d0a0014
 class MuwaTrainer(Trainer):
     "The HF Trainer, with logits only where the loss looks, a stop at a non-finite loss, real tokens/s."
     def __init__(self, *args, **kwargs):
@@ -306,7 +276,7 @@ def train_sft(preset:Preset|str,          # a preset or its name
     "Train LoRA adapters for `preset` with the HF Trainer; write adapter, tokenizer, config and metrics."
     from transformers import set_seed
     preset = get_preset(preset, **overrides) if isinstance(preset, str) else preset.replace(**overrides)
-    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    device = device or default_device()
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     checkpoint = newest_checkpoint(out) if resume else None
     if resume and checkpoint is None: raise TrainingError(f"{out}: no complete checkpoint to resume from")
