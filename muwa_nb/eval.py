@@ -7,13 +7,13 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'BOOTSTRAP_RESAMPLES', 'TASKS', 'STUDY_MO
            'MUWA_SQUAD_INSTRUCTION', 'RAGGED_GROUP', 'READ_GROUP', 'MUWA_PIQA_INSTRUCTION', 'Metric', 'improved',
            'with_direction', 'reported_table', 'pooled_perplexity', 'bootstrap_ci', 'perplexity_ci',
            'paired_difference', 'compare', 'load_report', 'study_reports', 'study_table', 'study_markdown',
-           'normalize_answer', 'f1_score', 'exact_match', 'squad_item_scores', 'squad_metric', 'squad_inputs',
-           'squad_prompt', 'muwa_gold_variants', 'muwa_squad_prediction', 'kv_bytes_per_token', 'cache_budget',
-           'length_batches', 'generation_batches', 'row_spans', 'ragged_sdpa', 'ragged_attention', 'shared_length',
-           'prefilled_cache', 'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll',
-           'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree', 'tree_inputs', 'continuation_logps',
-           'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate',
-           'evaluate_model', 'load_for_eval']
+           'run_changes', 'ablation_table', 'normalize_answer', 'f1_score', 'exact_match', 'squad_item_scores',
+           'squad_metric', 'squad_inputs', 'squad_prompt', 'muwa_gold_variants', 'muwa_squad_prediction',
+           'kv_bytes_per_token', 'cache_budget', 'length_batches', 'generation_batches', 'row_spans', 'ragged_sdpa',
+           'ragged_attention', 'shared_length', 'prefilled_cache', 'generate_batched', 'evaluate_squad',
+           'sliding_windows', 'window_nll', 'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree',
+           'tree_inputs', 'continuation_logps', 'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein',
+           'parse_piqa_answer', 'evaluate_piqa_generate', 'evaluate_model', 'load_for_eval']
 
 # %% ../nbs/04_eval.ipynb #82321976
 import functools, json, math, re, string, time
@@ -175,10 +175,14 @@ def study_reports(folder)->dict:
     return out
 
 # %% ../nbs/04_eval.ipynb #5a0d000b
-def study_table(folder, tuned=None, seed:int=0):   # tuned: the models to compare (default: `STUDY_RECIPES`)
+def study_table(folder,
+                tuned=None,       # the models to compare (default: `STUDY_RECIPES`)
+                seed:int=0,
+                reports=None):    # `study_reports(folder)`, if read already
     "Every tuned model against the base, in each scoring both were run in: `compare`'s rows, `model` added."
     import pandas as pd
-    reports, tuned = study_reports(folder), STUDY_RECIPES if tuned is None else tuned
+    reports = study_reports(folder) if reports is None else reports
+    tuned = STUDY_RECIPES if tuned is None else tuned
     pairs = [(reports[('base', mode)], reports[(name, mode)], name) for name in tuned for mode in STUDY_MODES
              if {('base', mode), (name, mode)} <= set(reports)]
     frames = [compare(b, t, seed=seed, tasks=[k for k in b if k in t]).assign(model=name)
@@ -190,7 +194,8 @@ STUDY_RECIPES = {'alpaca': 'corrected', 'muwa': "Muwa's"}
 
 def study_markdown(folder, table=None)->str:
     "`study_table(folder)` (or `table`) as a markdown table, and a line naming what is not run yet."
-    table, reports = study_table(folder) if table is None else table, study_reports(folder)
+    reports = study_reports(folder)
+    table = study_table(folder, reports=reports) if table is None else table
     missing = []
     for m in ('base', *STUDY_RECIPES):
         for mode in STUDY_MODES:
@@ -204,6 +209,25 @@ def study_markdown(folder, table=None)->str:
     head = ('| recipe | scoring | metric | n | base | tuned | difference [95% CI] | better |\n'
             '|---|---|---|---|---|---|---|---|\n' + '\n'.join(rows) + '\n\n') if rows else ''
     return head + (f"*Not run yet: {', '.join(missing)}.*" if missing else '')
+
+# %% ../nbs/04_eval.ipynb #5a0e0002
+def run_changes(adapter,       # a folder written by `train_sft` (its run_config.json)
+                reference      # the run it is compared with
+               )->dict:
+    "The preset fields in which `adapter`'s run differs from `reference`'s: `{field: (reference's, its)}`."
+    preset = lambda d: json.loads((Path(d)/'run_config.json').read_text())['preset']
+    ref, run = preset(reference), preset(adapter)
+    return {k: (ref.get(k), v) for k, v in run.items() if k not in ('name', 'summary') and ref.get(k) != v}
+
+def ablation_table(folder, against:str='alpaca', mode:str='standard', seed:int=0, reports=None):
+    "Each `<against>-<change>` model against `against` in `mode`: `compare`'s rows (`against` as base)."
+    import pandas as pd
+    reports = study_reports(folder) if reports is None else reports
+    ref = reports.get((against, mode))
+    names = [m for m, md in reports if md == mode and m.startswith(f'{against}-')]
+    frames = [compare(ref, reports[(n, mode)], seed=seed, tasks=[t for t in ref if t in reports[(n, mode)]])
+              .assign(model=n) for n in names] if ref is not None else []
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 # %% ../nbs/04_eval.ipynb #3dd44179
 def normalize_answer(s:str)->str:
