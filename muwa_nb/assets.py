@@ -102,11 +102,12 @@ _HUB_PROBE = {}
 def hub_offline()->bool:
     "True when the Hub is out of reach: `HF_HUB_OFFLINE` is set, or a 2 s connection to the Hub host fails."
     if os.environ.get('HF_HUB_OFFLINE', '').strip().lower() in ('1', 'true', 'yes', 'on'): return True
-    host = urlparse(os.environ.get('HF_ENDPOINT', 'https://huggingface.co')).hostname or 'huggingface.co'
-    if host not in _HUB_PROBE:
-        try: socket.create_connection((host, 443), timeout=2).close(); _HUB_PROBE[host] = True
-        except OSError: _HUB_PROBE[host] = False
-    return not _HUB_PROBE[host]
+    url = urlparse(os.environ.get('HF_ENDPOINT', 'https://huggingface.co'))
+    where = (url.hostname or 'huggingface.co', url.port or (80 if url.scheme == 'http' else 443))
+    if where not in _HUB_PROBE:           # the endpoint's own host and port (a mirror may serve http on 8080)
+        try: socket.create_connection(where, timeout=2).close(); _HUB_PROBE[where] = True
+        except OSError: _HUB_PROBE[where] = False
+    return not _HUB_PROBE[where]
 
 # %% ../nbs/00_data.ipynb #8994963f
 def load_bundled(name:str)->Dataset:
