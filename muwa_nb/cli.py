@@ -197,8 +197,11 @@ def muwa_train_cli(argv:list|None=None):
     p.add_argument('--save-steps', type=_positive_int, help='checkpoint every N steps')
     p.add_argument('--resume', action='store_true',
                    help='continue from the newest complete checkpoint in --output')
+    p.add_argument('--rehearse', action='store_true', help='run the preset as Colab would, on this machine '
+                   '(its GPU, or the CPU), for two steps; print the measured and estimated memory peaks')
     p.add_argument('--json', action='store_true', help='print the metrics as one JSON object')
     a = p.parse_args(argv)
+    if a.rehearse: return _rehearse(p, a)
     preset = _run_or_exit(p, load_run_config, a.config) if a.config else get_preset(a.preset)
     overrides = dict(model=a.model, data=a.data, max_steps=a.max_steps, save_steps=a.save_steps)
     with contextlib.redirect_stdout(sys.stderr):       # the Trainer's progress and logs; stdout: the result
@@ -210,6 +213,24 @@ def muwa_train_cli(argv:list|None=None):
     print(f"{preset.name}: {m['steps']} steps in {m['seconds']:.0f}s, training loss {m['train_loss']:.3f}, "
           f"validation loss {m['final_eval_loss']:.3f}, {m['real_tokens_per_s']} real tokens/s; "
           f"artifacts in {a.output}")
+
+# %% ../nbs/03_train.ipynb #3d0c0008
+def _rehearse(p, a):
+    "`muwa_train --preset P --rehearse`: `rehearse`'s result on this machine's device, as one line or JSON."
+    from muwa_nb.train import rehearse
+    from muwa_nb.quantized_load import default_device
+    if not a.preset: p.error("argument --rehearse: needs --preset (one of the series' presets)")
+    with contextlib.redirect_stdout(sys.stderr):
+        r = _run_or_exit(p, rehearse, a.preset, device=default_device(),
+                         **({'model': a.model} if a.model else {}))
+    if a.json: return print(json.dumps(r, indent=1))
+    gib = lambda k: f"{r[k]/2**30:.2f} GiB"
+    as_colab = r['precision'] == 'fp16'
+    precision = r['precision'] + ('' if as_colab else f" instead of Colab's {r['colab_precision']}")
+    print(f"{a.preset} rehearsed on {r['device']} ({r['model']}, {r['quant']}, {precision}): "
+          f"{r['steps']} steps in {r['seconds']:.0f} s; load peak "
+          f"{gib('load_peak')}, training peak {gib('training_peak')} (estimated here {gib('estimate')}, "
+          f"on a T4 {gib('estimate_t4')})")
 
 # %% ../nbs/03_train.ipynb #76baf1e9
 def main(argv:list|None=None):
