@@ -7,13 +7,13 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'BOOTSTRAP_RESAMPLES', 'TASKS', 'STUDY_MO
            'MUWA_SQUAD_INSTRUCTION', 'RAGGED_GROUP', 'READ_GROUP', 'MUWA_PIQA_INSTRUCTION', 'Metric', 'improved',
            'with_direction', 'reported_table', 'pooled_perplexity', 'bootstrap_ci', 'perplexity_ci',
            'paired_difference', 'compare', 'load_report', 'study_reports', 'study_table', 'study_markdown',
-           'run_changes', 'ablation_table', 'normalize_answer', 'f1_score', 'exact_match', 'squad_item_scores',
-           'squad_metric', 'squad_inputs', 'squad_prompt', 'muwa_gold_variants', 'muwa_squad_prediction',
-           'kv_bytes_per_token', 'cache_budget', 'length_batches', 'generation_batches', 'row_spans', 'ragged_sdpa',
-           'ragged_attention', 'shared_length', 'prefilled_cache', 'generate_batched', 'evaluate_squad',
-           'sliding_windows', 'window_nll', 'evaluate_wikitext', 'piqa_context', 'encode_pair', 'prefix_tree',
-           'tree_inputs', 'continuation_logps', 'loglikelihoods', 'evaluate_piqa_loglik', 'levenshtein',
-           'parse_piqa_answer', 'evaluate_piqa_generate', 'evaluate_model', 'load_for_eval']
+           'run_changes', 'ablation_table', 'ablation_change', 'ablation_cost', 'ablation_markdown', 'normalize_answer',
+           'f1_score', 'exact_match', 'squad_item_scores', 'squad_metric', 'squad_inputs', 'squad_prompt',
+           'muwa_gold_variants', 'muwa_squad_prediction', 'kv_bytes_per_token', 'cache_budget', 'length_batches',
+           'generation_batches', 'row_spans', 'ragged_sdpa', 'ragged_attention', 'shared_length', 'prefilled_cache',
+           'generate_batched', 'evaluate_squad', 'sliding_windows', 'window_nll', 'evaluate_wikitext', 'piqa_context',
+           'encode_pair', 'prefix_tree', 'tree_inputs', 'continuation_logps', 'loglikelihoods', 'evaluate_piqa_loglik',
+           'levenshtein', 'parse_piqa_answer', 'evaluate_piqa_generate', 'evaluate_model', 'load_for_eval']
 
 # %% ../nbs/04_eval.ipynb #82321976
 import functools, json, math, re, string, time
@@ -25,6 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .assets import load_data
+from .config import machine_name
 from .data import ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 from .quantized_load import load_quantized
 from .lora import load_adapter
@@ -215,7 +216,9 @@ def run_changes(adapter,       # a folder written by `train_sft` (its run_config
                 reference      # the run it is compared with
                )->dict:
     "The preset fields in which `adapter`'s run differs from `reference`'s: `{field: (reference's, its)}`."
-    preset = lambda d: json.loads((Path(d)/'run_config.json').read_text())['preset']
+    def preset(folder):                     # with the precision the run used ('auto' names none)
+        run = json.loads((Path(folder)/'run_config.json').read_text())
+        return {**run['preset'], 'precision': run.get('precision', run['preset'].get('precision'))}
     ref, run = preset(reference), preset(adapter)
     return {k: (ref.get(k), v) for k, v in run.items() if k not in ('name', 'summary') and ref.get(k) != v}
 
@@ -228,6 +231,55 @@ def ablation_table(folder, against:str='alpaca', mode:str='standard', seed:int=0
     frames = [compare(ref, reports[(n, mode)], seed=seed, tasks=[t for t in ref if t in reports[(n, mode)]])
               .assign(model=n) for n in names] if ref is not None else []
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+# %% ../nbs/04_eval.ipynb #5a0e0008
+def ablation_change(study_dir, name:str, against:str='alpaca')->str:
+    "What ablation `name` (e.g. 'alpaca-r16') changed, read from its run config and `against`'s."
+    show = lambda v: '+'.join(v) if isinstance(v, (list, tuple)) else v
+    adapters = Path(study_dir)/'adapters'
+    diff = run_changes(adapters/f'cpu-full-{name}', adapters/f'cpu-full-{against}')
+    return ', '.join(f"{k} {show(a)} → {show(b)}" for k, (a, b) in diff.items())
+
+def ablation_cost(study_dir, name:str)->str:
+    "What training ablation `name` cost: steps, wall time (its segments in `runs.json`), peak RSS."
+    study_dir = Path(study_dir)
+    m = json.loads((study_dir/f'adapters/cpu-full-{name}/metrics.json').read_text())
+    runs = json.loads((study_dir/'runs.json').read_text()) if (study_dir/'runs.json').is_file() else {}
+    segments = runs.get('ablations', {}).get(name, {}).get('segments', [])
+    seconds = sum(s['seconds'] for s in segments) if segments else m['seconds']
+    shared = sum(bool(s.get('contended')) for s in segments)
+    note = (f" in {len(segments)} segments, {shared} of them sharing the CPU with other work"
+            if len(segments) > 1 else ' (the CPU shared with other work)' if shared else '')
+    return f"{m['steps']} steps, {seconds/60:.0f} min{note}, peak RSS {m['cpu_peak_rss']/2**30:.1f} GiB"
+
+# %% ../nbs/04_eval.ipynb #5a0e0009
+def ablation_markdown(study_dir,              # a study folder: eval/, adapters/, runs.json
+                      against:str='alpaca',   # the run each ablation changed one setting of
+                      mode:str='standard')->str:
+    "The ablations against `against` on the same items: a table, the verdicts in words, and what each cost."
+    study_dir = Path(study_dir)
+    abl = ablation_table(study_dir/'eval', against, mode)
+    if not len(abl): return '*No ablation scored yet.*'
+    abl = abl[~abl.metric.str.contains('exact match')]
+    ref = STUDY_RECIPES.get(against, against)
+    said = {'tuned': 'better', 'base': 'worse', 'no clear difference': 'no clear difference'}
+    rows = [f"| {ablation_change(study_dir, r.model, against)} | {with_direction(r.metric)} | {r.n:,} | "
+            f"{r.base:.4g} | {r.tuned:.4g} | {r.difference:+.3g} [{r.ci_low:+.3g}, {r.ci_high:+.3g}] | "
+            f"{dict(tuned='ablation', base=ref).get(r.better, r.better)} |" for r in abl.itertuples()]
+    names = list(dict.fromkeys(abl.model))
+    def verdicts(name):
+        by = abl[abl.model == name].groupby('better', sort=False).metric.apply(list)
+        return '; '.join(f"{said[v]} on " + ', '.join(m.split(' (')[0] for m in ms) for v, ms in by.items())
+    runs = study_dir/'runs.json'
+    where = f", on {machine_name(json.loads(runs.read_text())['machine'])}" if runs.is_file() else ''
+    return (f'| change | metric | n | {ref} | ablation | difference [95% CI] | better |\n'
+            '|---|---|---|---|---|---|---|\n' + '\n'.join(rows)
+            + f"\n\nIn words (better or worse than the {ref} run only where the 95% interval excludes "
+              "zero):\n\n"
+            + '\n'.join(f"- {ablation_change(study_dir, n, against)}: {verdicts(n)}" for n in names)
+            + f"\n\nTraining{where}:\n\n"
+            + '\n'.join(f"- {ablation_change(study_dir, n, against)}: {ablation_cost(study_dir, n)}"
+                         for n in names))
 
 # %% ../nbs/04_eval.ipynb #3dd44179
 def normalize_answer(s:str)->str:
