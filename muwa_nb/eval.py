@@ -263,10 +263,10 @@ def ablation_markdown(study_dir,              # a study folder: eval/, adapters/
     abl = abl[~abl.metric.str.contains('exact match')]
     ref = STUDY_RECIPES.get(against, against)
     said = {'tuned': 'better', 'base': 'worse', 'no clear difference': 'no clear difference'}
-    rows = [f"| {ablation_change(study_dir, r.model, against)} | {with_direction(r.metric)} | {r.n:,} | "
+    change = {n: ablation_change(study_dir, n, against) for n in dict.fromkeys(abl.model)}   # read once
+    rows = [f"| {change[r.model]} | {with_direction(r.metric)} | {r.n:,} | "
             f"{r.base:.4g} | {r.tuned:.4g} | {r.difference:+.3g} [{r.ci_low:+.3g}, {r.ci_high:+.3g}] | "
             f"{dict(tuned='ablation', base=ref).get(r.better, r.better)} |" for r in abl.itertuples()]
-    names = list(dict.fromkeys(abl.model))
     def verdicts(name):
         by = abl[abl.model == name].groupby('better', sort=False).metric.apply(list)
         return '; '.join(f"{said[v]} on " + ', '.join(m.split(' (')[0] for m in ms) for v, ms in by.items())
@@ -276,10 +276,9 @@ def ablation_markdown(study_dir,              # a study folder: eval/, adapters/
             '|---|---|---|---|---|---|---|\n' + '\n'.join(rows)
             + f"\n\nIn words (better or worse than the {ref} run only where the 95% interval excludes "
               "zero):\n\n"
-            + '\n'.join(f"- {ablation_change(study_dir, n, against)}: {verdicts(n)}" for n in names)
+            + '\n'.join(f"- {c}: {verdicts(n)}" for n, c in change.items())
             + f"\n\nTraining{where}:\n\n"
-            + '\n'.join(f"- {ablation_change(study_dir, n, against)}: {ablation_cost(study_dir, n)}"
-                         for n in names))
+            + '\n'.join(f"- {c}: {ablation_cost(study_dir, n)}" for n, c in change.items()))
 
 # %% ../nbs/04_eval.ipynb #3dd44179
 def normalize_answer(s:str)->str:
