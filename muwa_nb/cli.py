@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['asset_report', 'muwa_assets_cli', 'run_cli', 'cli_error', 'muwa_memory_cli', 'muwa_train_cli', 'main', 'muwa_eval_cli', 'muwa_dpo_cli', 'muwa_demo_cli']
+__all__ = ['asset_report', 'muwa_assets_cli', 'run_cli', 'cli_error', 'muwa_memory_cli', 'muwa_train_cli', 'main', 'muwa_eval_cli', 'muwa_dpo_cli', 'muwa_demo_cli', 'muwa_generate_cli', 'muwa_export_cli']
 
 # %% ../nbs/00_data.ipynb #4c693a26
 import argparse, json, os, time
@@ -370,3 +370,129 @@ def muwa_demo_cli(argv:list|None=None):
 
 # %% ../nbs/06_study.ipynb #c1d2fdfe
 if __name__ == "__main__" and "__file__" in globals(): main()     # run as `python -m muwa_nb.cli`
+
+# %% ../nbs/08_use_and_export.ipynb #0800001b
+def _prompt_records(path:str)->list:
+    "`[{instruction, context}]` from a `.jsonl` file of records or a text file of one prompt per line."
+    from muwa_nb.data import RecordError
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"{path}: no such prompts file")
+    lines = p.read_text(encoding='utf-8').splitlines()
+    if p.suffix != '.jsonl':
+        out = [dict(instruction=l.strip(), context='') for l in lines if l.strip()]
+    else:
+        out = []
+        for n, line in enumerate(lines, 1):
+            if not line.strip(): continue
+            try: rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise RecordError(f"{path} line {n}: not JSON ({e.msg})") from None
+            if not isinstance(rec, dict) or not str(rec.get('instruction', '')).strip():
+                raise RecordError(f"{path} line {n}: no instruction (a record needs a non-empty one)")
+            out.append(dict(instruction=rec['instruction'], context=rec.get('context') or ''))
+    if not out: raise ValueError(f"{path}: no prompts in the file")
+    return out
+
+def _side_by_side(rows:list, width:int=100)->str:
+    "Each prompt, then its base and tuned answers in two columns (or the tuned answer alone)."
+    import textwrap
+    out, half = [], (width - 3)//2
+    for r in rows:
+        out.append('=' * width); out.append(textwrap.shorten(r['instruction'], width, placeholder=' ...'))
+        if 'base' not in r: out += ['-' * width, textwrap.fill(r['tuned'] or '(no answer)', width)]; continue
+        left = ['base:'] + textwrap.wrap(r['base'] or '(no answer)', half)
+        right = ['tuned:'] + textwrap.wrap(r['tuned'] or '(no answer)', half)
+        out.append('-' * width)
+        out += [f"{a:<{half}} | {b}" for a, b in zip(left + ['']*len(right), right + ['']*len(left))
+                if a or b]
+    return '\n'.join(out)
+
+def muwa_generate_cli(argv:list|None=None):
+    "Command line: `muwa_generate (--adapter D | --merged D) (--prompt T | --prompts F) [--compare-base]`."
+    from muwa_nb.use import compare_answers, run_preset
+    from muwa_nb.eval import load_for_eval
+    p = _parser('muwa_generate', "Answer prompts with a tuned model, in the template it was trained with.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument('--adapter', type=_adapter_dir, help='a LoRA adapter folder from muwa_train')
+    which.add_argument('--merged', help='a merged model folder from muwa_export (model + run_config.json)')
+    p.add_argument('--model', type=_model_name, help="the base model (default: the adapter's own)")
+    asked = p.add_mutually_exclusive_group(required=True)
+    asked.add_argument('--prompt', action='append', help='an instruction (repeatable)')
+    asked.add_argument('--prompts', help='a .jsonl file of {instruction, context} records, or lines')
+    p.add_argument('--context', default='', help="context (Alpaca's input) for each --prompt")
+    p.add_argument('--compare-base', action='store_true', help="also print the base model's answers")
+    p.add_argument('--max-new-tokens', type=_positive_int, help="the longest answer (default: the run's)")
+    p.add_argument('--temperature', type=float, help="0: greedy; above 0: sample (default: the run's)")
+    p.add_argument('--top-p', type=float, help="nucleus sampling mass (default: the run's)")
+    p.add_argument('--repetition-penalty', type=float, help="above 1 discourages repeats (default: run's)")
+    p.add_argument('--seed', type=int, default=0, help='sampling seed')
+    p.add_argument('--json', action='store_true', help='print the answers as JSON')
+    a = p.parse_args(argv)
+    folder = a.adapter or a.merged
+    if a.merged and not (Path(a.merged)/'config.json').is_file():
+        p.error(f"argument --merged: {a.merged}: no config.json (not a merged model folder)")
+    preset = _run_or_exit(p, run_preset, folder)
+    if a.prompt and (bad := next((t for t in a.prompt if not t.strip()), None)) is not None:
+        p.error(f"argument --prompt: the prompt is empty ({bad!r})")
+    prompts = ([dict(instruction=t, context=a.context) for t in a.prompt] if a.prompt
+               else _run_or_exit(p, _prompt_records, a.prompts))
+    if a.compare_base and a.merged and not a.model and not preset.model:
+        p.error("argument --compare-base: the merged model names no base; give --model")
+    settings = dict(max_new_tokens=a.max_new_tokens, temperature=a.temperature, top_p=a.top_p,
+                    repetition_penalty=a.repetition_penalty)
+    if a.merged:
+        model, tok = _run_or_exit(p, load_for_eval, a.merged)
+        rows = _run_or_exit(p, compare_answers, model, tok, preset, prompts, base=False, **settings)
+        if a.compare_base:
+            base, btok = _run_or_exit(p, load_for_eval, a.model or preset.model)
+            for r, b in zip(rows, _run_or_exit(p, compare_answers, base, btok, preset, prompts, base=False,
+                                               **settings)):
+                r['base'] = b['tuned']
+    else:
+        model, tok = _run_or_exit(p, load_for_eval, a.model or preset.model, a.adapter)
+        stream = sys.stdout.isatty() and not a.json
+        rows = _run_or_exit(p, compare_answers, model, tok, preset, prompts, base=a.compare_base,
+                            stream=stream, **settings)
+    print(json.dumps(rows, indent=1) if a.json else _side_by_side(rows))
+
+# %% ../nbs/08_use_and_export.ipynb #0800002b
+def _quant_list(text:str)->list:
+    from muwa_nb.use import QUANTS
+    quants = [q.strip() for q in text.split(',') if q.strip()]
+    if not quants or (bad := [q for q in quants if q not in QUANTS]):
+        wrong = (bad or [text])[0]
+        raise argparse.ArgumentTypeError(f"unknown quantisation {wrong!r}; valid: {', '.join(QUANTS)}")
+    return quants
+
+def _export_dir(text:str)->str:
+    "A folder to create: its parent writable, and no finished export in it."
+    p = Path(text).expanduser()
+    if (p/'export.json').exists(): raise argparse.ArgumentTypeError(f"{text}: holds an export already")
+    parent = p.resolve().parent
+    if not parent.is_dir(): raise argparse.ArgumentTypeError(f"no such folder: {parent}")
+    if not os.access(parent, os.W_OK): raise argparse.ArgumentTypeError(f"cannot write to {parent}")
+    return str(p)
+
+def muwa_export_cli(argv:list|None=None):
+    "Command line: `muwa_export --adapter DIR --output DIR [--quant f16,q8_0,q4_k_m] [--check]`."
+    from muwa_nb.use import check_convertible, export_check, export_check_table, export_gguf, llama_cpp_source
+    from muwa_nb.use import run_preset
+    p = _parser('muwa_export', "Merge a LoRA adapter, convert it to GGUF with llama.cpp, quantise it, "
+                               "write Ollama Modelfiles, and re-check the files against the merged model.")
+    p.add_argument('--adapter', required=True, type=_adapter_dir, help='a LoRA adapter from muwa_train')
+    p.add_argument('--output', required=True, type=_export_dir, help='the folder to create')
+    p.add_argument('--quant', type=_quant_list, default='f16,q8_0,q4_k_m', help='comma-separated GGUF types')
+    p.add_argument('--model', type=_model_name, help="the base (default: the one the adapter was trained on)")
+    p.add_argument('--check', action='store_true', help='measure perplexity and greedy answers after export')
+    p.add_argument('--windows', type=_positive_int, default=32, help='wikitext windows for the check')
+    p.add_argument('--prompts', type=_positive_int, default=20, help='held-out prompts for the check')
+    a = p.parse_args(argv)
+    preset = _run_or_exit(p, run_preset, a.adapter)
+    source = _run_or_exit(p, llama_cpp_source)
+    _run_or_exit(p, check_convertible, a.model or preset.model, source)    # before any work
+    log = lambda msg: print(f"[muwa_export] {msg}", file=sys.stderr)
+    manifest = _run_or_exit(p, export_gguf, a.adapter, a.output, tuple(a.quant), a.model, log)
+    for q, f in manifest['files'].items():
+        print(f"{q:7s} {f['bytes']/1e6:8.1f} MB  {Path(a.output)/f['gguf']}")
+    if a.check:
+        print(export_check_table(export_check(a.output, a.windows, a.prompts, log=log)))

@@ -46,6 +46,10 @@ class Preset:
     eval_limit:int|None=None       # examples per evaluation task; None: the full sets
     dpo_beta:float=0.1             # DPO temperature
     dpo_steps:int|None=None        # DPO optimiser updates; None: one epoch of pairs
+    max_new_tokens:int=256         # generation: the longest answer, in tokens
+    temperature:float=0.0          # generation: 0 decodes greedily; above 0 samples at this temperature
+    top_p:float=1.0                # generation: sample only from the likeliest tokens holding this mass
+    repetition_penalty:float=1.0   # generation: above 1 makes tokens already used less likely (1: off)
 
     def replace(self, **overrides)->'Preset':
         "A copy with `overrides` applied; unknown fields raise."
@@ -61,10 +65,11 @@ class Preset:
 # %% ../nbs/00_data.ipynb #fda4f000
 PRESETS = {p.name: p for p in [
     Preset('muwa', "The original study: OPT-1.3b in 8-bit + LoRA on Dolly, a free Colab T4 (~12 GB reported)",
-           model='facebook/opt-1.3b', quant='int8', recipe='muwa', eval_steps=200, save_steps=200),
+           model='facebook/opt-1.3b', quant='int8', recipe='muwa', eval_steps=200, save_steps=200,
+           repetition_penalty=1.2),
     Preset('qlora-t4', "Muwa's run with the base in 4-bit NF4 + double quantisation (QLoRA) on the same T4",
            model='facebook/opt-1.3b', quant='nf4', double_quant=True, recipe='muwa', eval_steps=200,
-           save_steps=200),
+           save_steps=200, repetition_penalty=1.2),
     Preset('cpu-demo', "The whole pipeline on the real SmolLM2-135M-Instruct, 2 CPU cores, fp32, minutes",
            model='smollm2-135m', quant=None, batch_size=4, grad_accum=1, lr=5e-4, warmup_steps=4,
            max_steps=40, max_length=256, precision='auto', gradient_checkpointing=False, val_rows=48,
@@ -192,6 +197,8 @@ _YAML = {   # section -> {yaml key: (Preset field, type)}; '' holds the top-leve
                 'eval_steps': ('eval_steps', int), 'save_steps': ('save_steps', int)},
     'evaluation': {'limit': ('eval_limit', int)},
     'dpo': {'beta': ('dpo_beta', float), 'steps': ('dpo_steps', int)},
+    'generation': {'max_new_tokens': ('max_new_tokens', int), 'temperature': ('temperature', float),
+                   'top_p': ('top_p', float), 'repetition_penalty': ('repetition_penalty', float)},
 }
 _QUANT_BITS = {None: (None, None), 'int8': (8, None), 'nf4': (4, None),     # quant -> (bits, float)
                'fp16': (16, 'fp16'), 'bf16': (16, 'bf16')}

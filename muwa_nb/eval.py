@@ -19,13 +19,13 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'BOOTSTRAP_RESAMPLES', 'TASKS', 'STUDY_MO
 import functools, json, math, re, string, time
 from contextlib import contextmanager
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from .assets import load_data
-from .config import machine_name
+from .config import Preset, machine_name
 from .data import ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 from .quantized_load import load_quantized
 from .lora import load_adapter
@@ -218,7 +218,9 @@ def run_changes(adapter,       # a folder written by `train_sft` (its run_config
     "The preset fields in which `adapter`'s run differs from `reference`'s: `{field: (reference's, its)}`."
     def preset(folder):                     # with the precision the run used ('auto' names none)
         run = json.loads((Path(folder)/'run_config.json').read_text())
-        return {**run['preset'], 'precision': run.get('precision', run['preset'].get('precision'))}
+        defaults = {f.name: f.default for f in fields(Preset)}    # fields added since the run: their default
+        precision = run.get('precision', run['preset'].get('precision'))
+        return {**defaults, **run['preset'], 'precision': precision}
     ref, run = preset(reference), preset(adapter)
     return {k: (ref.get(k), v) for k, v in run.items() if k not in ('name', 'summary') and ref.get(k) != v}
 

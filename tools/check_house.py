@@ -25,7 +25,8 @@ ALLOWED = {                                            # module -> the muwa_nb m
     'train': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'cpu_speed'},
     'eval': {'config', 'assets', 'data', 'quantized_load', 'lora'},
     'dpo': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'train', 'eval', 'cpu_speed'},
-    'squad_metric': {'eval'},                           # an `evaluate` module over eval's scoring
+    'squad_metric': {'eval'},
+    'use': {'config', 'assets', 'data', 'quantized_load', 'lora', 'eval'},                           # an `evaluate` module over eval's scoring
 }
 PRINTS_ALLOWED = {('config', 'setup_notebook')}        # notebook UI: reports how long a slow cell took
 MAX_LINE = 110
