@@ -409,7 +409,8 @@ def _side_by_side(rows:list, width:int=100)->str:
 
 def muwa_generate_cli(argv:list|None=None):
     "Command line: `muwa_generate (--adapter D | --merged D) (--prompt T | --prompts F) [--compare-base]`."
-    from muwa_nb.use import compare_answers, run_preset
+    from muwa_nb.config import run_preset
+    from muwa_nb.use import compare_answers
     from muwa_nb.eval import load_for_eval
     p = _parser('muwa_generate', "Answer prompts with a tuned model, in the template it was trained with.")
     which = p.add_mutually_exclusive_group(required=True)
@@ -475,8 +476,8 @@ def _export_dir(text:str)->str:
 
 def muwa_export_cli(argv:list|None=None):
     "Command line: `muwa_export --adapter DIR --output DIR [--quant f16,q8_0,q4_k_m] [--check]`."
-    from muwa_nb.use import check_convertible, export_check, export_check_table, export_gguf, llama_cpp_source
-    from muwa_nb.use import run_preset
+    from muwa_nb.use import export_check, export_check_table, export_gguf
+    from muwa_nb.config import run_preset
     p = _parser('muwa_export', "Merge a LoRA adapter, convert it to GGUF with llama.cpp, quantise it, "
                                "write Ollama Modelfiles, and re-check the files against the merged model.")
     p.add_argument('--adapter', required=True, type=_adapter_dir, help='a LoRA adapter from muwa_train')
@@ -487,11 +488,11 @@ def muwa_export_cli(argv:list|None=None):
     p.add_argument('--windows', type=_positive_int, default=32, help='wikitext windows for the check')
     p.add_argument('--prompts', type=_positive_int, default=20, help='held-out prompts for the check')
     a = p.parse_args(argv)
-    preset = _run_or_exit(p, run_preset, a.adapter)
-    source = _run_or_exit(p, llama_cpp_source)
-    _run_or_exit(p, check_convertible, a.model or preset.model, source)    # before any work
+    _run_or_exit(p, run_preset, a.adapter)
     log = lambda msg: print(f"[muwa_export] {msg}", file=sys.stderr)
-    manifest = _run_or_exit(p, export_gguf, a.adapter, a.output, tuple(a.quant), a.model, log)
+    try:                # refuses a base llama.cpp cannot convert before any work, like a missing llama.cpp
+        manifest = _run_or_exit(p, export_gguf, a.adapter, a.output, tuple(a.quant), a.model, log)
+    except ModuleNotFoundError as e: p.error(str(e))
     for q, f in manifest['files'].items():
         print(f"{q:7s} {f['bytes']/1e6:8.1f} MB  {Path(a.output)/f['gguf']}")
     if a.check:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PRESETS', 'Preset', 'get_preset', 'presets_table', 'quick_mode', 'sized', 'setup_notebook', 'quietly', 'machine_info', 'machine_name', 'preset_to_yaml', 'preset_from_yaml', 'load_run_config']
+__all__ = ['PRESETS', 'Preset', 'get_preset', 'presets_table', 'quick_mode', 'sized', 'setup_notebook', 'quietly', 'machine_info', 'machine_name', 'preset_to_yaml', 'preset_from_yaml', 'load_run_config', 'run_preset']
 
 # %% ../nbs/00_data.ipynb #24545462
 import os, time
@@ -280,3 +280,23 @@ def load_run_config(path:str)->Preset:
     "The `Preset` of a YAML run config file."
     if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such run config file")
     return preset_from_yaml(Path(path).read_text(), source=str(path))
+
+# %% ../nbs/03_train.ipynb #7a1d000a
+def run_preset(folder:str,                   # a folder `train_sft` wrote (an adapter, or a merged model)
+               trained_precision:bool=False  # the precision the run resolved ('auto' chosen), not asked
+              )->Preset:
+    "The `Preset` a run was trained with, from `run_config.json` (fields added to `Preset` since: defaults)."
+    import json
+    from dataclasses import MISSING, fields
+    path = Path(folder)/'run_config.json'
+    if not path.is_file():
+        raise FileNotFoundError(f"{folder}: no run_config.json (not a folder muwa_train wrote)")
+    run = json.loads(path.read_text())
+    saved = run.get('preset') if isinstance(run, dict) else None
+    if not isinstance(saved, dict): raise ValueError(f"{path}: no 'preset' mapping in it")
+    if (unknown := sorted(set(saved) - {f.name for f in fields(Preset)})):
+        raise ValueError(f"{path}: unknown preset field {unknown[0]!r} (written by a newer muwa_nb?)")
+    if (missing := [f.name for f in fields(Preset) if f.default is MISSING and f.name not in saved]):
+        raise ValueError(f"{path}: the preset has no {missing[0]!r}")
+    preset = Preset(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
+    return preset.replace(precision=run.get('precision', preset.precision)) if trained_precision else preset

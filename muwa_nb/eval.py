@@ -19,13 +19,13 @@ __all__ = ['METRICS', 'MUWA_REPORTED', 'BOOTSTRAP_RESAMPLES', 'TASKS', 'STUDY_MO
 import functools, json, math, re, string, time
 from contextlib import contextmanager
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from .assets import load_data
-from .config import Preset, machine_name
+from .config import machine_name, run_preset
 from .data import ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 from .quantized_load import load_quantized
 from .lora import load_adapter
@@ -216,11 +216,7 @@ def run_changes(adapter,       # a folder written by `train_sft` (its run_config
                 reference      # the run it is compared with
                )->dict:
     "The preset fields in which `adapter`'s run differs from `reference`'s: `{field: (reference's, its)}`."
-    def preset(folder):                     # with the precision the run used ('auto' names none)
-        run = json.loads((Path(folder)/'run_config.json').read_text())
-        defaults = {f.name: f.default for f in fields(Preset)}    # fields added since the run: their default
-        precision = run.get('precision', run['preset'].get('precision'))
-        return {**defaults, **run['preset'], 'precision': precision}
+    preset = lambda folder: asdict(run_preset(folder, trained_precision=True))  # 'auto' names no precision
     ref, run = preset(reference), preset(adapter)
     return {k: (ref.get(k), v) for k, v in run.items() if k not in ('name', 'summary') and ref.get(k) != v}
 
@@ -249,10 +245,13 @@ def ablation_cost(study_dir, name:str)->str:
     runs = json.loads((study_dir/'runs.json').read_text()) if (study_dir/'runs.json').is_file() else {}
     segments = runs.get('ablations', {}).get(name, {}).get('segments', [])
     seconds = sum(s['seconds'] for s in segments) if segments else m['seconds']
+    machine = json.loads((study_dir/f'adapters/cpu-full-{name}/run_config.json').read_text()).get('machine')
+    where = f" on {machine_name(machine)}" if machine else ''
     shared = sum(bool(s.get('contended')) for s in segments)
     note = (f" in {len(segments)} segments, {shared} of them sharing the CPU with other work"
             if len(segments) > 1 else ' (the CPU shared with other work)' if shared else '')
-    return f"{m['steps']} steps, {seconds/60:.0f} min{note}, peak RSS {m['cpu_peak_rss']/2**30:.1f} GiB"
+    peak = m['cpu_peak_rss']/2**30
+    return f"{m['steps']} steps, {seconds/60:.0f} min{where}{note}, peak RSS {peak:.1f} GiB"
 
 # %% ../nbs/04_eval.ipynb #5a0e0009
 def ablation_markdown(study_dir,              # a study folder: eval/, adapters/, runs.json
@@ -272,14 +271,12 @@ def ablation_markdown(study_dir,              # a study folder: eval/, adapters/
     def verdicts(name):
         by = abl[abl.model == name].groupby('better', sort=False).metric.apply(list)
         return '; '.join(f"{said[v]} on " + ', '.join(m.split(' (')[0] for m in ms) for v, ms in by.items())
-    runs = study_dir/'runs.json'
-    where = f", on {machine_name(json.loads(runs.read_text())['machine'])}" if runs.is_file() else ''
     return (f'| change | metric | n | {ref} | ablation | difference [95% CI] | better |\n'
             '|---|---|---|---|---|---|---|\n' + '\n'.join(rows)
             + f"\n\nIn words (better or worse than the {ref} run only where the 95% interval excludes "
               "zero):\n\n"
             + '\n'.join(f"- {c}: {verdicts(n)}" for n, c in change.items())
-            + f"\n\nTraining{where}:\n\n"
+            + "\n\nTraining (each run on its own machine):\n\n"
             + '\n'.join(f"- {c}: {ablation_cost(study_dir, n)}" for n, c in change.items()))
 
 # %% ../nbs/04_eval.ipynb #3dd44179

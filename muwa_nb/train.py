@@ -16,7 +16,7 @@ import hashlib, json, math, os, tempfile, time
 from dataclasses import asdict
 from pathlib import Path
 import torch
-from .config import Preset, get_preset, machine_info
+from .config import Preset, get_preset, machine_info, run_preset
 from .data import load_records, split_by_category, tokenize_records
 from .quantized_load import (default_device, enable_checkpointing, gpu_supports_bf16, load_quantized,
                                     meta_model, model_config, prepare_for_kbit_training)
@@ -318,6 +318,9 @@ def train_sft(preset:Preset|str,          # a preset or its name
                       train_rows=data['train_rows'], validation_rows=data['validation_rows'],
                       versions=library_versions(), machine=machine_info(), world_size=args.world_size)
     if args.process_index == 0:
+        adapter_config = json.loads((out/'adapter_config.json').read_text())
+        adapter_config['base_model_name_or_path'] = preset.model      # its name, not its cache path
+        (out/'adapter_config.json').write_text(json.dumps(adapter_config, indent=2))
         (out/'run_config.json').write_text(json.dumps(run_config, indent=1, default=str))
         (out/'metrics.json').write_text(json.dumps(metrics, indent=1, default=str))
         from matplotlib.figure import Figure    # no pyplot: a notebook's plotting backend stays as it is
@@ -329,8 +332,8 @@ def train_sft(preset:Preset|str,          # a preset or its name
 # %% ../nbs/03_train.ipynb #116ab26c
 def load_trained(output_dir:str, quant:str|None=None, device:str='cpu'):
     "`(peft model, tokenizer)`: the base named in `run_config.json` (in mode `quant`), trained adapter on."
-    preset = json.loads((Path(output_dir)/'run_config.json').read_text())['preset']
-    base, tok = load_quantized(preset['model'], quant, device, double_quant=preset['double_quant'])
+    preset = run_preset(output_dir)
+    base, tok = load_quantized(preset.model, quant, device, double_quant=preset.double_quant)
     return load_adapter(base, output_dir), tok
 
 # %% ../nbs/03_train.ipynb #7a1d0002
@@ -341,7 +344,7 @@ def validation_loss(output_dir:str,         # a folder written by `train_sft` (a
     "The adapter's loss on its run's validation rows, computed by the Trainer the way the run computed it."
     run = json.loads((Path(output_dir)/'run_config.json').read_text())
     # the precision the run trained in, not 'auto' again: a CPU with bf16 would otherwise score in bf16
-    preset = Preset(**run['preset']).replace(precision=run.get('precision', 'fp32'))
+    preset = run_preset(output_dir, trained_precision=True)
     model, tok = (load_quantized(preset.model, preset.quant, device, double_quant=preset.double_quant) if base
                   else load_trained(output_dir, device=device))
     val = sft_datasets(preset.replace(train_rows=1), tok)['validation']   # split from all rows, as trained
