@@ -477,7 +477,6 @@ def _export_dir(text:str)->str:
 def muwa_export_cli(argv:list|None=None):
     "Command line: `muwa_export --adapter DIR --output DIR [--quant f16,q8_0,q4_k_m] [--check]`."
     from muwa_nb.use import export_check, export_check_table, export_gguf
-    from muwa_nb.config import run_preset
     p = _parser('muwa_export', "Merge a LoRA adapter, convert it to GGUF with llama.cpp, quantise it, "
                                "write Ollama Modelfiles, and re-check the files against the merged model.")
     p.add_argument('--adapter', required=True, type=_adapter_dir, help='a LoRA adapter from muwa_train')
@@ -488,7 +487,6 @@ def muwa_export_cli(argv:list|None=None):
     p.add_argument('--windows', type=_positive_int, default=32, help='wikitext windows for the check')
     p.add_argument('--prompts', type=_positive_int, default=20, help='held-out prompts for the check')
     a = p.parse_args(argv)
-    _run_or_exit(p, run_preset, a.adapter)
     log = lambda msg: print(f"[muwa_export] {msg}", file=sys.stderr)
     try:                # refuses a base llama.cpp cannot convert before any work, like a missing llama.cpp
         manifest = _run_or_exit(p, export_gguf, a.adapter, a.output, tuple(a.quant), a.model, log)
