@@ -215,7 +215,7 @@ def study_markdown(folder, table=None)->str:
 
 # %% ../nbs/04_eval.ipynb #5a0d0007
 #| echo: false
-def difference_plot(table,       # `compare`'s rows (`model`, `mode`, `metric`, `difference`, `ci_low`, `ci_high`)
+def difference_plot(table,       # `compare`'s rows: model, mode, metric, difference, ci_low, ci_high
                     title:str):  # the figure's title
     "Each row's tuned-minus-base difference with its 95% interval, one panel per metric; zero marked."
     import matplotlib.pyplot as plt
@@ -319,7 +319,8 @@ def ablation_rows(study_dir, against:str='alpaca', mode:str='standard'):
     abl = ablation_table(Path(study_dir)/'eval', against, mode)
     if not len(abl): return abl
     shown = abl[~abl.metric.str.contains('exact match|length-normalised')]
-    return shown.assign(model=[ablation_change(study_dir, m, against) for m in shown.model]).reset_index(drop=True)
+    labels = [ablation_change(study_dir, m, against) for m in shown.model]
+    return shown.assign(model=labels).reset_index(drop=True)
 
 def plot_records(rows)->list:
     "What a difference plot shows of `rows`, rounded to 4 significant figures: plain data to compare."
@@ -331,7 +332,7 @@ def save_ablation_plot(study_dir, path, against:str='alpaca', mode:str='standard
     "Write the ablation plot to PNG `path`, with its `plot_records` in the file's metadata; returns them."
     import matplotlib.pyplot as plt
     rows = ablation_rows(study_dir, against, mode)
-    if not len(rows): raise ValueError(f"{study_dir}: no ablation scored against {against!r} in {mode!r} mode")
+    if not len(rows): raise ValueError(f"{study_dir}: no ablation scored against {against!r} ({mode} mode)")
     records, fig = plot_records(rows), difference_plot(rows, ABLATION_TITLE)
     fig.savefig(path, dpi=120, metadata={'Software': None, 'muwa:rows': json.dumps(records)})
     plt.close(fig)
