@@ -363,4 +363,5 @@ d = { 'settings': { 'branch': 'main',
                              'muwa_nb.use.llama_cpp_source': ('use_and_export.html#llama_cpp_source', 'muwa_nb/use.py'),
                              'muwa_nb.use.llama_cpp_version': ('use_and_export.html#llama_cpp_version', 'muwa_nb/use.py'),
                              'muwa_nb.use.modelfile': ('use_and_export.html#modelfile', 'muwa_nb/use.py'),
-                             'muwa_nb.use.ollama_template': ('use_and_export.html#ollama_template', 'muwa_nb/use.py')}}}
+                             'muwa_nb.use.ollama_template': ('use_and_export.html#ollama_template', 'muwa_nb/use.py'),
+                             'muwa_nb.use.tensor_types': ('use_and_export.html#tensor_types', 'muwa_nb/use.py')}}}

@@ -30,7 +30,7 @@ from .assets import load_data
 from .config import machine_name, run_preset
 from .data import ALPACA_PREAMBLE, ALPACA_PREAMBLE_INPUT
 from .quantized_load import load_quantized
-from .lora import load_adapter
+from .train import load_trained
 from transformers import AttentionInterface, DynamicCache, StaticCache
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
@@ -828,13 +828,8 @@ def load_for_eval(model:str,                # a model name, a Hub id, or a folde
                   adapter:str|None=None,    # a folder with a LoRA adapter from `03_train`
                   quant:str|None=None,      # load the base in this mode (default: as stored, fp32 on a CPU)
                   device:str|None=None):
-    "`(model, tokenizer)` ready to evaluate: the base, with the adapter on it if one is given."
-    m, tok = load_quantized(model, quant, device)
-    if adapter is None: return m.eval(), tok
-    run = Path(adapter)/'run_config.json'
-    trained_on = json.loads(run.read_text()).get('preset', {}).get('model') if run.is_file() else None
-    try: return load_adapter(m, adapter), tok
-    except ValueError as e:
-        where = f" (it was trained on {trained_on})" if trained_on else ""
-        raise ValueError(f"{adapter}: this adapter does not fit {model}{where}: "
-                         f"{str(e).split(': ', 2)[-1]}") from None
+    "`(model, tokenizer)` ready to evaluate: `model`, with the adapter on it (`load_trained`) if given."
+    m, tok = (load_trained(adapter, quant, device, model=model) if adapter
+              else load_quantized(model, quant, device))
+    return m.eval(), tok
+

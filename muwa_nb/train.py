@@ -330,11 +330,21 @@ def train_sft(preset:Preset|str,          # a preset or its name
     return metrics
 
 # %% ../nbs/03_train.ipynb #116ab26c
-def load_trained(output_dir:str, quant:str|None=None, device:str='cpu'):
-    "`(peft model, tokenizer)`: the base named in `run_config.json` (in mode `quant`), trained adapter on."
-    preset = run_preset(output_dir)
-    base, tok = load_quantized(preset.model, quant, device, double_quant=preset.double_quant)
-    return load_adapter(base, output_dir), tok
+def load_trained(output_dir:str,            # a folder with a LoRA adapter (from `train_sft`, or peft's own)
+                 quant:str|None=None,       # load the base in this mode (default: as stored)
+                 device:str|None='cpu',
+                 model:str|None=None):      # the base; default: the one `run_config.json` names
+    "`(peft model, tokenizer)`: the trained adapter on its base; one line if the two do not fit."
+    run = Path(output_dir)/'run_config.json'
+    preset = run_preset(output_dir) if run.is_file() or model is None else None
+    name = model or preset.model
+    base, tok = load_quantized(name, quant, device, double_quant=preset.double_quant if preset else True)
+    try: return load_adapter(base, output_dir), tok
+    except ValueError as e:
+        where = f" (it was trained on {preset.model})" if preset and preset.model != name else ""
+        raise ValueError(f"{output_dir}: this adapter does not fit {name}{where}: "
+                         f"{str(e).split(': ', 2)[-1]}") from None
+
 
 # %% ../nbs/03_train.ipynb #7a1d0002
 def validation_loss(output_dir:str,         # a folder written by `train_sft` (adapter, run_config.json)

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['QUANTS', 'generation_prompt', 'generation_config', 'answer', 'compare_answers', 'held_out_prompts', 'ollama_template',
            'jinja_chat_template', 'modelfile', 'llama_cpp_version', 'llama_cpp_source', 'convertible_architectures',
-           'check_convertible', 'export_gguf', 'gguf_window_nll', 'gguf_greedy', 'export_check', 'export_check_table']
+           'check_convertible', 'tensor_types', 'export_gguf', 'gguf_window_nll', 'gguf_greedy', 'export_check',
+           'export_check_table']
 
 # %% ../nbs/08_use_and_export.ipynb #08000007
 import json, os
@@ -62,6 +63,8 @@ def answer(model, tok,
     out = model.generate(**ids, generation_config=config, streamer=streamer)
     return tok.decode(out[0, ids['input_ids'].shape[1]:], skip_special_tokens=True).strip()
 
+
+# %% ../nbs/08_use_and_export.ipynb #795da4b2
 def compare_answers(model, tok,
                     preset:Preset,      # the run: its recipe (template) and generation settings
                     prompts:list,       # dicts with `instruction` and optionally `context`, or plain strings
@@ -80,12 +83,15 @@ def compare_answers(model, tok,
         rows.append(row)
     return rows
 
+
+# %% ../nbs/08_use_and_export.ipynb #9617aaae
 def held_out_prompts(preset:Preset, n:int=5)->list:
     "The first `n` validation records of the run's split (never trained on): instruction, context, response."
     records, _ = load_records(preset.data)
     val = split_by_category(records, preset.val_fraction, seed=preset.seed)['validation']
     val = val.select(range(min(n, len(val))))
     return val.select_columns(['instruction', 'context', 'response']).to_list()
+
 
 # %% ../nbs/08_use_and_export.ipynb #08000021
 _MARKS = dict(instruction='\x00INSTRUCTION\x00', context='\x00CONTEXT\x00')
@@ -112,6 +118,8 @@ def ollama_template(recipe:str)->str:
     if 'context' not in ctx: return render(plain)
     return '{{ if .System }}' + render(ctx) + '{{ else }}' + render(plain) + '{{ end }}'
 
+
+# %% ../nbs/08_use_and_export.ipynb #808295fe
 def jinja_chat_template(recipe:str)->str:
     "A chat template (Jinja) rendering `recipe`'s prompt: the last user message; system: the context."
     slots = {'instruction': '{{ ns.prompt }}', 'context': '{{ ns.context }}'}
@@ -124,6 +132,8 @@ def jinja_chat_template(recipe:str)->str:
     if 'context' not in ctx: return head + render(plain)
     return head + '{%- if ns.context -%}' + render(ctx) + '{%- else -%}' + render(plain) + '{%- endif -%}'
 
+
+# %% ../nbs/08_use_and_export.ipynb #db777905
 def modelfile(preset:Preset,   # the run: template (recipe), generation settings, context length
               gguf_file:str,   # the GGUF file's name, beside the Modelfile
               eos:str)->str:   # the tokenizer's EOS text: generation stops there
@@ -138,6 +148,7 @@ def modelfile(preset:Preset,   # the run: template (recipe), generation settings
     lines += [f'PARAMETER {k} {v}' for k, v in params.items()]
     return '\n'.join(lines) + '\n'
 
+
 # %% ../nbs/08_use_and_export.ipynb #08000025
 QUANTS = {'f16': 1, 'q8_0': 7, 'q4_k_m': 15}     # llama.cpp's llama_ftype: MOSTLY_F16, _Q8_0, _Q4_K_M
 
@@ -149,6 +160,8 @@ def llama_cpp_version()->str:
         raise ModuleNotFoundError("llama-cpp-python is not installed: pip install 'muwa_nb[export]' "
                                   "(it builds llama.cpp; cmake and a C++ compiler needed)") from None
 
+
+# %% ../nbs/08_use_and_export.ipynb #292dcdee
 def llama_cpp_source()->Path:
     "llama.cpp's source (converter, gguf-py) of the installed llama-cpp-python, unpacked once from its sdist."
     import subprocess, sys, tarfile, tempfile
@@ -179,6 +192,8 @@ def llama_cpp_source()->Path:
         partial.rename(root)
     return root
 
+
+# %% ../nbs/08_use_and_export.ipynb #3a641c64
 def convertible_architectures(source:Path)->set:
     "The Hugging Face architectures llama.cpp's converter in `source` knows (`TEXT_MODEL_MAP`)."
     import ast
@@ -188,6 +203,8 @@ def convertible_architectures(source:Path)->set:
             return set(ast.literal_eval(node.value))
     raise RuntimeError(f"{source}: no TEXT_MODEL_MAP in conversion/__init__.py (another layout)")
 
+
+# %% ../nbs/08_use_and_export.ipynb #082c81a8
 def check_convertible(model:str, source:Path)->str:
     "`model`'s architecture, or a `ValueError` if llama.cpp cannot convert it."
     from muwa_nb.assets import resolve_model
@@ -198,16 +215,35 @@ def check_convertible(model:str, source:Path)->str:
                          "architecture, so no GGUF of it; merge_and_export gives a transformers model")
     return arch
 
+
 # %% ../nbs/08_use_and_export.ipynb #08000026
 def _quantize(f16:Path, out:Path, quant:str):
     "llama.cpp's quantiser (its C function, through llama-cpp-python) from the f16 GGUF to `quant`."
     import ctypes
     import llama_cpp
+    import logging, sys, tempfile
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype, params.nthread = QUANTS[quant], os.cpu_count() or 1
-    if llama_cpp.llama_model_quantize(str(f16).encode(), str(out).encode(), ctypes.byref(params)) != 0:
-        raise RuntimeError(f"llama.cpp could not quantise {f16.name} to {quant}")
+    said = logging.getLogger('llama-cpp-python')      # where llama-cpp-python sends llama.cpp's log
+    level = said.level; said.setLevel(logging.ERROR)   # a line per tensor is not for the terminal,
+    with tempfile.TemporaryFile() as log:              # nor the C library's own warnings on stderr
+        sys.stderr.flush(); kept = os.dup(2); os.dup2(log.fileno(), 2)
+        try: failed = llama_cpp.llama_model_quantize(str(f16).encode(), str(out).encode(),
+                                                     ctypes.byref(params))
+        finally: os.dup2(kept, 2); os.close(kept); said.setLevel(level)
+        if failed:
+            log.seek(0); lines = log.read().decode(errors='replace').strip().splitlines()
+            raise RuntimeError(f"llama.cpp could not quantise {f16.name} to {quant}: "
+                               f"{lines[-1] if lines else 'no message'}")
 
+def tensor_types(gguf:Path)->dict:
+    "How many tensors of each type (F32, F16, Q4_K, …) a GGUF file holds."
+    from collections import Counter
+    from gguf import GGUFReader
+    return dict(Counter(t.tensor_type.name for t in GGUFReader(str(gguf)).tensors).most_common())
+
+
+# %% ../nbs/08_use_and_export.ipynb #08000036
 def export_gguf(adapter:str,                  # a LoRA adapter folder from `train_sft`
                 output_dir:str,               # gets merged/, <name>.<q>.gguf, <q>.Modelfile, export.json
                                               # (written in <output_dir>.partial, renamed when complete)
@@ -243,6 +279,8 @@ def export_gguf(adapter:str,                  # a LoRA adapter folder from `trai
                               '--outfile', str(f16), '--outtype', 'f16'], capture_output=True, text=True)
         if run.returncode:
             last = (run.stderr.strip().splitlines() or ['no message'])[-1]
+            if last.startswith('ModuleNotFoundError'):                # the converter's own requirements
+                raise ModuleNotFoundError(f"convert_hf_to_gguf.py: {last}; pip install 'muwa_nb[export]'")
             raise RuntimeError(f"convert_hf_to_gguf.py failed: {last}")
         times['convert'] = round(time.perf_counter() - t, 1)
         for q in quants:
@@ -251,7 +289,8 @@ def export_gguf(adapter:str,                  # a LoRA adapter folder from `trai
                 log(f'quantising to {q}'); _quantize(f16, path, q)
                 times[q] = round(time.perf_counter() - t, 1)
             (work/f'{q}.Modelfile').write_text(modelfile(preset, path.name, tok.eos_token))
-            files[q] = dict(gguf=path.name, modelfile=f'{q}.Modelfile', bytes=path.stat().st_size)
+            files[q] = dict(gguf=path.name, modelfile=f'{q}.Modelfile', bytes=path.stat().st_size,
+                            tensor_types=tensor_types(path))
         if 'f16' not in quants: f16.unlink()
         manifest = dict(adapter=Path(adapter).name, model=model or preset.model, recipe=preset.recipe,
                         files=files, seconds=times, llama_cpp_python=llama_cpp_version())
@@ -282,6 +321,8 @@ def gguf_window_nll(llm, ids:list, windows:list)->list:
         out.append((float((logz - logits[np.arange(n), targets]).sum()), n))
     return out
 
+
+# %% ../nbs/08_use_and_export.ipynb #4b8ea8f9
 def gguf_greedy(llm, prompt_ids:list, max_new_tokens:int, eos:int)->list:
     "llama.cpp's greedy continuation of `prompt_ids`: the likeliest token each step, until EOS."
     import numpy as np
@@ -306,6 +347,7 @@ def _margin(model, ids:list)->float:
     "Transformers' gap between its two likeliest next tokens after `ids`, in logits."
     top = model(input_ids=torch.tensor([ids])).logits[0, -1].float().topk(2).values
     return float(top[0] - top[1])
+
 
 # %% ../nbs/08_use_and_export.ipynb #08000029
 def export_check(export_dir:str,          # a folder `export_gguf` wrote
@@ -360,6 +402,8 @@ def export_check(export_dir:str,          # a folder `export_gguf` wrote
     (folder/'export_check.json').write_text(json.dumps(result, indent=1))
     return result
 
+
+# %% ../nbs/08_use_and_export.ipynb #b59f64d0
 def export_check_table(check:dict)->str:
     "The check as a markdown table, one row per GGUF."
     rows = ['| file | size (MB) | perplexity | change | prompts tokenised alike | greedy answers equal |',
@@ -372,3 +416,4 @@ def export_check_table(check:dict)->str:
                     f"| {100*r['perplexity_change']:+.2f}% | {r['tokens_agree']}/{r['answers']} "
                     f"| {r['answers_equal']}/{r['answers']} |")
     return '\n'.join(rows)
+

@@ -23,10 +23,10 @@ ALLOWED = {                                            # module -> the muwa_nb m
     'lora': {'assets', 'quantized_load'},
     'memory': {'assets', 'quantized_load', 'lora'},
     'train': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'cpu_speed'},
-    'eval': {'config', 'assets', 'data', 'quantized_load', 'lora'},
+    'eval': {'config', 'assets', 'data', 'quantized_load', 'lora', 'train'},     # 04 comes after 03
     'dpo': {'config', 'assets', 'data', 'quantized_load', 'lora', 'memory', 'train', 'eval', 'cpu_speed'},
-    'squad_metric': {'eval'},
-    'use': {'config', 'assets', 'data', 'quantized_load', 'lora', 'eval'},                           # an `evaluate` module over eval's scoring
+    'squad_metric': {'eval'},                          # an `evaluate` module over eval's scoring
+    'use': {'config', 'assets', 'data', 'quantized_load', 'lora', 'eval'},
 }
 PRINTS_ALLOWED = {('config', 'setup_notebook')}        # notebook UI: reports how long a slow cell took
 MAX_LINE = 110
